@@ -1,0 +1,201 @@
+// The auth server as a plain request handler: routes, users and counters.
+// It does not listen; see index.mjs for that.
+import { randomUUID } from 'node:crypto';
+import { createAccessTokens } from './access-tokens.mjs';
+import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
+import { hashPassword, verifyPassword } from './passwords.mjs';
+import { createRefreshTokenStore } from './refresh-tokens.mjs';
+
+/** @typedef {import('./access-tokens.mjs').User & { passwordHash: string }} StoredUser */
+
+export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password', name: 'Demo User' };
+
+/**
+ * @typedef {object} AuthAppOptions
+ * @property {number} [accessTokenTtl] seconds, default 60
+ * @property {number} [refreshTokenTtl] seconds, default 86400
+ * @property {number} [reuseInterval] seconds, default 10: how long the refresh token just
+ *   replaced still yields a fresh rotation instead of counting as reuse
+ * @property {readonly string[]} [allowedOrigins] origins that get CORS headers, default none
+ * @property {string | Uint8Array} [secret] JWT HMAC key, default random
+ * @property {{ email: string, password: string, name?: string }[]} [users] seed users, default [DEMO_USER]
+ * @property {() => number} [now] clock, epoch ms (inject one in tests)
+ * @property {string} [cookieName] default 'tk_refresh'
+ * @property {number} [maxBodyBytes] default 16 KB
+ */
+
+const zeroStats = () => ({
+  logins: 0, registrations: 0, refreshes: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
+});
+
+/** @param {AuthAppOptions} [options] */
+export function createAuthApp(options = {}) {
+  const {
+    accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], secret,
+    users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024,
+  } = options;
+  const accessTokens = createAccessTokens({ ttl: accessTokenTtl, now, ...(secret ? { secret } : {}) });
+  const refreshTokens = createRefreshTokenStore({ ttl: refreshTokenTtl, reuseInterval, now });
+  /** @type {Map<string, StoredUser>} */ const usersByEmail = new Map();
+  /** @type {Map<string, StoredUser>} */ const usersById = new Map();
+  const stats = zeroStats();
+
+  // Path=/auth: the refresh token travels only to the auth endpoints, never to /api.
+  const cookie = (/** @type {string} */ value, /** @type {number} */ maxAge) =>
+    `${cookieName}=${value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${maxAge}`;
+  const clearCookie = () => cookie('', 0);
+  const publicUser = (/** @type {StoredUser} */ { id, email, name }) => ({ id, email, name });
+
+  /** @param {{ email: string, password: string, name?: string }} input */
+  async function addUser({ email, password, name }) {
+    const passwordHash = await hashPassword(password);
+    const user = { id: randomUUID(), email, name: name || email.split('@')[0] || email, passwordHash };
+    usersByEmail.set(email.toLowerCase(), user);
+    usersById.set(user.id, user);
+    return user;
+  }
+  // Checked when the email is unknown, so a login takes as long either way and
+  // response times do not reveal which emails have accounts.
+  let dummyHash = '';
+  const ready = Promise.all([hashPassword('dummy').then((h) => (dummyHash = h)), ...seedUsers.map(addUser)]);
+
+  /** @param {import('./http.mjs').Req} req */
+  async function credentials(req) {
+    const body = /** @type {Record<string, unknown> | undefined} */ (await readJson(req, maxBodyBytes));
+    const { email, password, name } = body ?? {};
+    if (typeof email !== 'string' || typeof password !== 'string' || (name !== undefined && typeof name !== 'string')) {
+      throw new HttpError(400, 'invalid_request', { message: 'expected JSON { email, password }' });
+    }
+    return { email: email.trim(), password, ...(name ? { name } : {}) };
+  }
+
+  /**
+   * Starts a session: a new refresh token family plus an access token.
+   * @param {import('./http.mjs').Res} res @param {StoredUser} user
+   */
+  async function startSession(res, user, status = 200) {
+    res.setHeader('Set-Cookie', cookie(refreshTokens.issue(user.id), refreshTokenTtl));
+    const accessToken = await accessTokens.issue(user);
+    sendJson(res, status, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
+  }
+
+  /** @param {import('./http.mjs').Req} req */
+  async function authenticate(req) {
+    const claims = await accessTokens.verify(bearerToken(req));
+    const user = claims && usersById.get(claims.sub);
+    if (!claims || !user) {
+      throw new HttpError(401, 'invalid_token', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    return { claims, user };
+  }
+
+  /** @type {Record<string, (req: import('./http.mjs').Req, res: import('./http.mjs').Res) => Promise<void> | void>} */
+  const routes = {
+    async 'POST /auth/login'(req, res) {
+      const { email, password } = await credentials(req);
+      const user = usersByEmail.get(email.toLowerCase());
+      const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
+      if (!user || !valid) throw new HttpError(401, 'invalid_credentials');
+      stats.logins++;
+      await startSession(res, user);
+    },
+
+    async 'POST /auth/register'(req, res) {
+      const input = await credentials(req);
+      if (!/^[^@\s]+@[^@\s]+$/.test(input.email)) throw new HttpError(422, 'invalid_email');
+      if (input.password.length < 8) throw new HttpError(422, 'weak_password', { message: 'at least 8 characters' });
+      if (usersByEmail.has(input.email.toLowerCase())) throw new HttpError(409, 'email_taken');
+      stats.registrations++;
+      await startSession(res, await addUser(input), 201);
+    },
+
+    async 'POST /auth/refresh-token'(req, res) {
+      const token = parseCookies(req.headers.cookie)[cookieName];
+      const result = token ? refreshTokens.rotate(token) : /** @type {const} */ ({ ok: false, reason: 'missing' });
+      const user = result.ok ? usersById.get(result.userId) : undefined;
+      if (!result.ok || !user) {
+        stats.rejectedRefreshes++;
+        if (!result.ok && result.reason === 'reused') stats.reuseDetected++;
+        res.setHeader('Set-Cookie', clearCookie()); // a dead cookie is useless; stop the browser sending it
+        throw new HttpError(401, 'invalid_refresh_token', { reason: result.ok ? 'unknown' : result.reason });
+      }
+      stats.refreshes++;
+      res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
+      sendJson(res, 200, { accessToken: await accessTokens.issue(user), expiresIn: accessTokenTtl });
+    },
+
+    async 'POST /auth/logout'(req, res) {
+      // Logout must always work, so a bad body is ignored rather than rejected.
+      const body = /** @type {{ everywhere?: unknown } | undefined} */ (
+        await readJson(req, maxBodyBytes).catch(() => undefined)
+      );
+      const token = parseCookies(req.headers.cookie)[cookieName];
+      const cookieUser = token ? refreshTokens.revoke(token) : undefined;
+      if (body?.everywhere === true) {
+        // The cookie or a (still valid) access token identifies whose sessions to end.
+        const bearerUser = (await accessTokens.verify(bearerToken(req)))?.sub;
+        for (const userId of new Set([cookieUser, bearerUser])) if (userId) refreshTokens.revokeUser(userId);
+      }
+      stats.logouts++;
+      res.setHeader('Set-Cookie', clearCookie());
+      sendJson(res, 204);
+    },
+
+    async 'GET /api/me'(req, res) {
+      stats.meRequests++;
+      const { claims, user } = await authenticate(req);
+      sendJson(res, 200, { user: publicUser(user), expiresAt: claims.exp * 1000 });
+    },
+
+    // Demo helper: forces the next API call to 401, so the client's silent refresh shows.
+    async 'POST /api/expire-access-tokens'(req, res) {
+      await authenticate(req);
+      accessTokens.expireAll();
+      sendJson(res, 204);
+    },
+
+    'GET /api/echo-headers'(req, res) {
+      sendJson(res, 200, req.headers);
+    },
+
+    // Test helpers; a real server would not expose these.
+    'GET /__stats'(_req, res) {
+      sendJson(res, 200, stats);
+    },
+    'POST /__reset'(_req, res) {
+      Object.assign(stats, zeroStats());
+      sendJson(res, 204);
+    },
+  };
+
+  /** @param {import('./http.mjs').Req} req @param {import('./http.mjs').Res} res */
+  async function handle(req, res) {
+    try {
+      if (handleCors(req, res, allowedOrigins)) return;
+      const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+      const route = routes[`${req.method} ${pathname}`];
+      if (!route) throw new HttpError(404, 'not_found');
+      await ready;
+      await route(req, res);
+    } catch (error) {
+      if (res.headersSent) return void res.end();
+      if (error instanceof HttpError) {
+        return sendJson(res, error.status, { error: error.code, ...error.extra }, error.headers);
+      }
+      console.error(error);
+      sendJson(res, 500, { error: 'server_error' });
+    }
+  }
+
+  return {
+    handle,
+    /** Resolves once seed users are hashed. */
+    ready: ready.then(() => {}),
+    /** Live counters (the same object /__stats returns). */
+    stats,
+    /** Zeroes the counters; users and sessions stay. */
+    reset: () => void Object.assign(stats, zeroStats()),
+    /** Same as POST /api/expire-access-tokens. */
+    expireAccessTokens: () => accessTokens.expireAll(),
+  };
+}

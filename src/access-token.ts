@@ -1,0 +1,66 @@
+import { abortable } from './abortable';
+import type { Refresher } from './refresh';
+import type { Grant, SessionStore } from './session-store';
+
+export interface AccessTokens {
+  /**
+   * The token to send now: refreshed first when within the refresh margin, awaited when a refresh is
+   * already bringing the first one. `null` when there is no session. Throws `AuthError` only when the
+   * token is expired and the refresh failed for a reason that is not a logout.
+   */
+  forRequest(signal?: AbortSignal | null): Promise<string | null>;
+  /**
+   * After a 401 to a request sent with `sentToken`: the token to replay with, or `null` when the
+   * session is over. Refreshes only if no newer token arrived since the request went out.
+   */
+  afterUnauthorized(sent: SentWith, signal?: AbortSignal | null): Promise<string | null>;
+  /** Notes what a request goes out with, for {@link AccessTokens.afterUnauthorized}. */
+  sentWith(token: string): SentWith;
+}
+
+export interface SentWith {
+  token: string;
+  refreshMark: number;
+}
+
+const isDue = (grant: Grant<unknown>) => grant.refreshAt !== null && Date.now() >= grant.refreshAt;
+const isExpired = (grant: Grant<unknown>) => grant.expiresAt !== null && Date.now() >= grant.expiresAt;
+
+export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>): AccessTokens {
+  const refreshed = async (
+    signal: AbortSignal | null | undefined,
+    fallback: () => string | null,
+    pending = refresher.refresh(),
+  ) => {
+    const result = await abortable(pending, signal);
+    if (result.ok) return result.grant.accessToken;
+    if (result.error.code === 'unauthorized') return null;
+    const token = fallback();
+    if (token !== null) return token;
+    throw result.error;
+  };
+
+  return {
+    async forRequest(signal) {
+      const grant = store.grant();
+      if (grant && !isDue(grant)) return grant.accessToken;
+      if (!grant) {
+        // No token yet: wait for a restore already on its way, else go without one.
+        const pending = refresher.inFlight();
+        return pending ? refreshed(signal, () => null) : null;
+      }
+      // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
+      return refreshed(signal, () => {
+        const still = store.grant();
+        return still && !isExpired(still) ? still.accessToken : null;
+      });
+    },
+    async afterUnauthorized(sent, signal) {
+      const grant = store.grant();
+      if (!grant) return null;
+      if (grant.accessToken !== sent.token) return grant.accessToken;
+      return refreshed(signal, () => null, refresher.refreshSince(sent.refreshMark));
+    },
+    sentWith: (token) => ({ token, refreshMark: refresher.mark() }),
+  };
+}

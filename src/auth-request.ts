@@ -1,0 +1,74 @@
+import { AuthError, type AuthErrorCode } from './errors';
+
+export type AuthCall = 'login' | 'register' | 'refresh' | 'logout';
+
+export interface AuthAnswer {
+  status: number;
+  ok: boolean;
+  text: string;
+}
+
+export interface AuthRequest {
+  url: string;
+  fetch: typeof fetch | undefined;
+  timeoutMs: number;
+  body?: unknown;
+  accessToken?: string | null;
+}
+
+/**
+ * POSTs to an auth endpoint with `credentials: 'include'` (the refresh cookie rides along) and
+ * reads the whole body within `timeoutMs`. Throws `AuthError` `network` or `timeout`; any HTTP
+ * status is returned for the caller to judge.
+ */
+export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
+  const fetchImpl = request.fetch;
+  if (typeof fetchImpl !== 'function') {
+    throw new AuthError('network', 'No fetch is available: pass the `fetch` option.');
+  }
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(request.body);
+  }
+  if (request.accessToken) headers['Authorization'] = `Bearer ${request.accessToken}`;
+
+  const controller = new AbortController();
+  // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
+  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+  try {
+    const response = await fetchImpl(request.url, {
+      method: 'POST',
+      credentials: 'include',
+      cache: 'no-store',
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    return { status: response.status, ok: response.ok, text };
+  } catch (cause) {
+    if (controller.signal.aborted) {
+      throw new AuthError('timeout', `The auth server did not answer within ${request.timeoutMs} ms.`, { cause });
+    }
+    throw new AuthError('network', 'The auth server could not be reached.', { cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The `AuthError` for a non-2xx answer to `call`. */
+export function errorForStatus(call: AuthCall, status: number): AuthError {
+  const code = codeForStatus(call, status);
+  return new AuthError(code, `${call} failed: the auth server answered ${status} (${code}).`, { status });
+}
+
+function codeForStatus(call: AuthCall, status: number): AuthErrorCode {
+  if (status === 401) return call === 'login' || call === 'register' ? 'invalid_credentials' : 'unauthorized';
+  if (status === 404 && call === 'login') return 'invalid_credentials';
+  if (status === 403) return 'unauthorized';
+  if (status === 409) return 'conflict';
+  if (status === 400 || status === 422) return 'validation';
+  return 'server';
+}

@@ -1,0 +1,28 @@
+import { callSafely } from './call-safely';
+
+/** A typed event emitter over a `Set` of handlers per event. */
+export interface Emitter<Events> {
+  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): () => void;
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void;
+  clear(): void;
+}
+
+export function createEmitter<Events>(): Emitter<Events> {
+  const handlers = new Map<keyof Events, Set<(payload: never) => void>>();
+  return {
+    on(event, handler) {
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      set.add(handler);
+      return () => void set.delete(handler);
+    },
+    emit(event, payload) {
+      const set = handlers.get(event);
+      // A copy, so handlers that unsubscribe while we iterate do not skip their neighbours.
+      if (set) for (const handler of [...set]) callSafely(handler as (value: Events[typeof event]) => void, payload);
+    },
+    clear() {
+      handlers.clear();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Why an auth operation failed.
+ *
+ * - `invalid_credentials`: login answered 401 or 404.
+ * - `conflict`: register answered 409 (the account exists).
+ * - `validation`: the server answered 400 or 422.
+ * - `unauthorized`: the session is gone (refresh answered 401/403, or 403 elsewhere).
+ * - `network`: the request never got an answer.
+ * - `timeout`: no answer within the `timeout` option.
+ * - `server`: a 5xx, or another status the SDK cannot act on (see `status`).
+ * - `invalid_response`: a 2xx whose body is not JSON, has no token, or has a malformed token.
+ */
+export type AuthErrorCode =
+  | 'invalid_credentials'
+  | 'conflict'
+  | 'validation'
+  | 'unauthorized'
+  | 'network'
+  | 'timeout'
+  | 'server'
+  | 'invalid_response';
+
+/**
+ * The one error class tokenkeeper throws. Its message never contains a token.
+ *
+ * @example
+ * try { await auth.login(form) }
+ * catch (error) { if (isAuthError(error) && error.code === 'invalid_credentials') showWrongPassword() }
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  /** What went wrong, stable for programs to branch on. */
+  readonly code: AuthErrorCode;
+  /** The HTTP status of the answer that caused this error, when there was one. */
+  readonly status?: number;
+
+  constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/**
+ * True for an {@link AuthError}, also one from another copy of the library or another realm,
+ * where `instanceof` fails.
+ */
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError || (value instanceof Error && value.name === 'AuthError' && 'code' in value);
+}

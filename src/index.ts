@@ -1,0 +1,17 @@
+export { createAuthClient } from './client';
+export { AuthError, isAuthError, type AuthErrorCode } from './errors';
+export { parseTokenResponse } from './token-response';
+export type {
+  AuthClient,
+  AuthClientOptions,
+  AuthCredentials,
+  AuthEndpoints,
+  AuthEvents,
+  AuthState,
+  AuthStatus,
+  AuthUser,
+  LogoutOptions,
+  LogoutReason,
+  Session,
+  TokenResponse,
+} from './types';

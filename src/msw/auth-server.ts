@@ -1,0 +1,196 @@
+import { delay, http, HttpResponse } from 'msw';
+import { clearRefreshCookie, setRefreshCookie } from './cookies';
+import { randomToken } from './encoding';
+import { resolveEndpoints } from './endpoints';
+import { importHmacKey, signJwt, verifyJwt, type JwtClaims } from './jwt';
+import { createRefreshTokenStore } from './refresh-tokens';
+import type { AuthServer, AuthServerOptions, AuthServerStats } from './types';
+import { createUserDirectory, type StoredUser } from './users';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/**
+ * Creates a mock auth server as MSW handlers: login, register, refresh (rotating refresh tokens
+ * with reuse detection, in an httpOnly cookie), logout and a protected `GET /me`. It signs real
+ * HS256 JWTs and stores only password and refresh token hashes.
+ *
+ * @example
+ * import { setupServer } from 'msw/node';
+ * import { createAuthServer } from 'tokenkeeper/msw';
+ *
+ * const auth = createAuthServer({
+ *   baseUrl: 'https://api.example.com',
+ *   users: [{ email: 'alice@example.com', password: 'wonderland', name: 'Alice' }],
+ * });
+ * const server = setupServer(...auth.handlers);
+ * beforeAll(() => server.listen());
+ * afterEach(() => auth.reset());
+ * afterAll(() => server.close());
+ */
+export function createAuthServer(options: AuthServerOptions): AuthServer {
+  const accessTokenTtl = options.accessTokenTtl ?? 900;
+  const refreshTokenTtl = options.refreshTokenTtl ?? 1_209_600;
+  const cookieName = options.cookieName ?? 'tk_refresh';
+  const latency = options.latency ?? 0;
+  // Read at call time, so vi.useFakeTimers() steers the default clock too.
+  const now = (): number => (options.now ?? Date.now)();
+  const urls = resolveEndpoints(options.baseUrl, options.endpoints ?? {});
+  const cookie = { name: cookieName, path: urls.cookiePath };
+  const secret = options.secret ?? randomToken(32);
+  let key: Promise<CryptoKey> | undefined;
+  const signingKey = (): Promise<CryptoKey> => (key ??= importHmacKey(secret));
+
+  const users = createUserDirectory(options.users ?? []);
+  const refreshTokens = createRefreshTokenStore({
+    ttl: refreshTokenTtl,
+    reuseInterval: options.reuseInterval ?? 10,
+    now,
+  });
+  const stats: AuthServerStats = {
+    logins: 0,
+    registrations: 0,
+    refreshes: 0,
+    rejectedRefreshes: 0,
+    reuseDetected: 0,
+    logouts: 0,
+  };
+
+  async function accessToken(user: StoredUser): Promise<string> {
+    const { email, ...profile } = user.profile;
+    const iat = Math.floor(now() / 1000);
+    const exp = iat + accessTokenTtl;
+    const claims: JwtClaims = { ...profile, sub: user.id, email, iat, exp, jti: randomToken(16) };
+    return signJwt(await signingKey(), claims);
+  }
+
+  async function bearerUser(request: Request): Promise<StoredUser | undefined> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '');
+    const claims = match?.[1] ? await verifyJwt(await signingKey(), match[1], now()) : null;
+    return claims ? users.findById(claims.sub) : undefined;
+  }
+
+  // A browser sends the cookie cross-origin only with credentials: 'include', but MSW in Node
+  // attaches its cookie jar to every request; this check stands in for the browser.
+  function presentedToken(request: Request, cookies: Record<string, string>): string | undefined {
+    return request.credentials === 'include' ? cookies[cookieName] || undefined : undefined;
+  }
+
+  async function session(user: StoredUser, status: number): Promise<Response> {
+    const [token, refreshToken] = await Promise.all([accessToken(user), refreshTokens.issue(user.id)]);
+    return HttpResponse.json(
+      { accessToken: token, expiresIn: accessTokenTtl, user: user.profile },
+      { status, headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, refreshToken, refreshTokenTtl) } },
+    );
+  }
+
+  async function wait(): Promise<void> {
+    if (latency > 0) await delay(latency);
+  }
+
+  const handlers = [
+    http.post(urls.login, async ({ request }) => {
+      await wait();
+      const body = await readJsonObject(request);
+      if (!body || typeof body['email'] !== 'string' || typeof body['password'] !== 'string') {
+        return error(400, 'validation');
+      }
+      const user = await users.authenticate(body['email'], body['password']);
+      if (!user) return error(401, 'invalid_credentials');
+      stats.logins++;
+      return session(user, 200);
+    }),
+
+    http.post(urls.register, async ({ request }) => {
+      await wait();
+      const body = await readJsonObject(request);
+      if (!body) return error(400, 'validation');
+      const { email, password, ...profile } = body;
+      if (typeof email !== 'string' || typeof password !== 'string') return error(400, 'validation');
+      if (!email.includes('@') || password.length < 8) return error(422, 'validation');
+      const user = await users.register(email, password, profile);
+      if (!user) return error(409, 'conflict');
+      stats.registrations++;
+      return session(user, 201);
+    }),
+
+    http.post(urls.refresh, async ({ request, cookies }) => {
+      await wait();
+      const presented = presentedToken(request, cookies);
+      const result = presented ? await refreshTokens.rotate(presented) : null;
+      const user = result?.ok ? await users.findById(result.userId) : undefined;
+      if (!result?.ok || !user) {
+        stats.rejectedRefreshes++;
+        if (result?.ok === false && result.reason === 'reused') stats.reuseDetected++;
+        return error(401, 'unauthorized');
+      }
+      stats.refreshes++;
+      return HttpResponse.json(
+        { accessToken: await accessToken(user), expiresIn: accessTokenTtl },
+        { headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, result.token, refreshTokenTtl) } },
+      );
+    }),
+
+    http.post(urls.logout, async ({ request, cookies }) => {
+      await wait();
+      const presented = presentedToken(request, cookies);
+      const body = await readJsonObject(request);
+      let userId = presented ? await refreshTokens.revoke(presented) : null;
+      if (body?.['everywhere'] === true) {
+        userId ??= (await bearerUser(request))?.id ?? null;
+        if (userId) refreshTokens.revokeUser(userId);
+      }
+      stats.logouts++;
+      // Always 204 and a cleared cookie: logging out must succeed even with a dead session.
+      return new HttpResponse(null, {
+        status: 204,
+        headers: { ...NO_STORE, 'Set-Cookie': clearRefreshCookie(cookie) },
+      });
+    }),
+
+    http.get(urls.me, async ({ request }) => {
+      await wait();
+      const user = await bearerUser(request);
+      if (!user) {
+        return HttpResponse.json(
+          { error: 'invalid_token' },
+          { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
+        );
+      }
+      return HttpResponse.json({ user: user.profile }, { headers: NO_STORE });
+    }),
+  ];
+
+  return {
+    handlers,
+    stats,
+    reset() {
+      for (const name of Object.keys(stats) as Array<keyof AuthServerStats>) stats[name] = 0;
+      refreshTokens.clear();
+      users.reset();
+    },
+    revokeAll() {
+      refreshTokens.revokeAll();
+    },
+    async issueTokens(email) {
+      const user = await users.findByEmail(email);
+      if (!user) throw new Error(`createAuthServer: no user with email "${email}"`);
+      return { accessToken: await accessToken(user), expiresIn: accessTokenTtl };
+    },
+  };
+}
+
+function error(status: number, code: string): Response {
+  return HttpResponse.json({ error: code }, { status, headers: NO_STORE });
+}
+
+/** The body as a JSON object, or `null` when it is empty, not JSON, or not an object. */
+async function readJsonObject(request: Request): Promise<Record<string, unknown> | null> {
+  try {
+    const value: unknown = JSON.parse(await request.text());
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}

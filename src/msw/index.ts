@@ -1,0 +1,2 @@
+export { createAuthServer } from './auth-server';
+export type { AuthEndpoints, AuthServer, AuthServerOptions, AuthServerStats, MockUser } from './types';

@@ -1,0 +1,127 @@
+// Refresh tokens with rotation and reuse detection, after the OAuth 2.0 Security BCP (§4.14):
+// each login starts a family; every refresh replaces the presented token with a new one in the
+// same family; a replaced token presented again means it was stolen, so the family is revoked.
+import { randomToken, sha256 } from './encoding';
+
+/** 32 random bytes (256 bits), the floor for an unguessable bearer secret. */
+const TOKEN_BYTES = 32;
+
+interface TokenRecord {
+  familyId: string;
+  expiresAt: number;
+  /** When the token was rotated; set once, so the reuse interval counts from the first rotation. */
+  replacedAt?: number;
+}
+
+interface Family {
+  userId: string;
+  revoked: boolean;
+}
+
+/** Why a refresh token was refused. `reused` means its family has just been revoked. */
+export type RefreshRejection = 'unknown' | 'expired' | 'revoked' | 'reused';
+
+/** Outcome of {@link RefreshTokenStore.rotate}. */
+export type RotateResult = { ok: true; token: string; userId: string } | { ok: false; reason: RefreshRejection };
+
+/** Settings of {@link createRefreshTokenStore}; durations in seconds, `now` in epoch ms. */
+export interface RefreshTokenStoreOptions {
+  ttl: number;
+  reuseInterval: number;
+  now: () => number;
+}
+
+/** In-memory refresh token store. Tokens are kept only as SHA-256 hashes. */
+export interface RefreshTokenStore {
+  /** Starts a new family (a login) and answers its first token. */
+  issue(userId: string): Promise<string>;
+  /** Exchanges a token for a new one of its family, or says why not. */
+  rotate(token: string): Promise<RotateResult>;
+  /** Revokes the family of `token` whatever its state; answers the family's user, if known. */
+  revoke(token: string): Promise<string | null>;
+  /** Revokes every family of a user ("log out everywhere"). */
+  revokeUser(userId: string): void;
+  /** Revokes every family (server-side session expiry). */
+  revokeAll(): void;
+  /** Forgets every token and family. */
+  clear(): void;
+}
+
+/**
+ * Creates an in-memory refresh token store.
+ *
+ * @example
+ * const store = createRefreshTokenStore({ ttl: 1_209_600, reuseInterval: 10, now: Date.now });
+ * const first = await store.issue('u1');
+ * const next = await store.rotate(first); // { ok: true, token, userId: 'u1' }
+ */
+export function createRefreshTokenStore(options: RefreshTokenStoreOptions): RefreshTokenStore {
+  // Keyed by hash: a leaked store (or a debugger dump) yields nothing that can be replayed.
+  const tokens = new Map<string, TokenRecord>();
+  const families = new Map<string, Family>();
+
+  async function mint(): Promise<{ token: string; hash: string }> {
+    const token = randomToken(TOKEN_BYTES);
+    return { token, hash: await sha256(token) };
+  }
+
+  function add(hash: string, familyId: string): void {
+    tokens.set(hash, { familyId, expiresAt: options.now() + options.ttl * 1000 });
+  }
+
+  function revokeWhere(match: (family: Family) => boolean): void {
+    for (const family of families.values()) if (match(family)) family.revoked = true;
+  }
+
+  return {
+    async issue(userId) {
+      const { token, hash } = await mint();
+      const familyId = randomToken(12);
+      families.set(familyId, { userId, revoked: false });
+      add(hash, familyId);
+      return token;
+    },
+
+    async rotate(presented) {
+      // Mint before looking up so that the checks and the state change below run with no
+      // await in between: two concurrent refreshes cannot both rotate the same token.
+      const [hash, next] = await Promise.all([sha256(presented), mint()]);
+      const record = tokens.get(hash);
+      const family = record && families.get(record.familyId);
+      if (!record || !family) return { ok: false, reason: 'unknown' };
+      if (family.revoked) return { ok: false, reason: 'revoked' };
+      const now = options.now();
+      if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
+      if (record.replacedAt !== undefined && now - record.replacedAt > options.reuseInterval * 1000) {
+        family.revoked = true;
+        return { ok: false, reason: 'reused' };
+      }
+      // Within the reuse interval a replaced token still works (two tabs refreshing at once, a
+      // lost response); it gets a fresh sibling, since only hashes of earlier tokens are kept.
+      record.replacedAt ??= now;
+      add(next.hash, record.familyId);
+      return { ok: true, token: next.token, userId: family.userId };
+    },
+
+    async revoke(presented) {
+      const record = tokens.get(await sha256(presented));
+      const family = record && families.get(record.familyId);
+      if (!family) return null;
+      family.revoked = true;
+      return family.userId;
+    },
+
+    revokeUser(userId) {
+      revokeWhere((family) => family.userId === userId);
+    },
+
+    revokeAll() {
+      revokeWhere(() => true);
+    },
+
+    clear() {
+      tokens.clear();
+      families.clear();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { HttpHandler } from 'msw';
+
+/**
+ * A user the mock server knows. Every field but `password` is profile data and is returned as
+ * `user` (with a stable `id`, `'u1'`, `'u2'`… unless you give one) and copied into the JWT.
+ *
+ * @example
+ * const alice: MockUser = { email: 'alice@example.com', password: 'wonderland', name: 'Alice' };
+ */
+export interface MockUser {
+  email: string;
+  /** Plain text here only: the server keeps a PBKDF2 hash and never returns it. */
+  password: string;
+  [profile: string]: unknown;
+}
+
+/**
+ * Options of {@link createAuthServer}.
+ *
+ * @example
+ * createAuthServer({ baseUrl: 'https://api.example.com', users: [{ email: 'a@b.c', password: 'password1' }] });
+ */
+export interface AuthServerOptions {
+  /**
+   * Absolute URL of the API; endpoint paths are appended to its path.
+   *
+   * @example 'https://api.example.com'
+   * @example 'https://x.io/v1' // login at https://x.io/v1/auth/login
+   */
+  baseUrl: string;
+  /**
+   * Access token lifetime, in seconds.
+   *
+   * @default 900
+   * @example 60
+   */
+  accessTokenTtl?: number;
+  /**
+   * Lifetime of each refresh token from its issue (rotation issues a new one), in seconds.
+   *
+   * @default 1_209_600 (14 days)
+   * @example 3600
+   */
+  refreshTokenTtl?: number;
+  /**
+   * Grace period, in seconds, during which an already rotated refresh token still works (two tabs
+   * refreshing at once). Presented later, it counts as reuse and revokes its whole family.
+   *
+   * @default 10
+   * @example 0 // no grace period
+   */
+  reuseInterval?: number;
+  /**
+   * Users that exist from the start, and again after `reset()`.
+   *
+   * @default []
+   * @example [{ email: 'alice@example.com', password: 'wonderland', role: 'admin' }]
+   */
+  users?: MockUser[];
+  /**
+   * HS256 signing key, for tests that verify tokens themselves.
+   *
+   * @default a random secret per server
+   * @example 'test-secret'
+   */
+  secret?: string;
+  /**
+   * Clock in epoch milliseconds, read for token `iat`/`exp`, refresh token expiry, the reuse
+   * interval and `/me`. Inject one to test expiry without waiting.
+   *
+   * @default Date.now (read at call time, so fake timers apply)
+   * @example
+   * let clock = Date.now();
+   * createAuthServer({ baseUrl, now: () => clock });
+   * clock += 901_000; // every access token has now expired
+   */
+  now?: () => number;
+  /**
+   * Endpoint paths, appended to `baseUrl`'s path; an absolute URL is used as is.
+   *
+   * @default { login: '/auth/login', register: '/auth/register', refresh: '/auth/refresh-token', logout: '/auth/logout', me: '/me' }
+   * @example { refresh: '/auth/refresh' }
+   */
+  endpoints?: Partial<AuthEndpoints>;
+  /**
+   * Name of the httpOnly refresh token cookie.
+   *
+   * @default 'tk_refresh'
+   * @example 'refresh_token'
+   */
+  cookieName?: string;
+  /**
+   * Delay in milliseconds before every response, to exercise loading states and races.
+   *
+   * @default 0
+   * @example 200
+   */
+  latency?: number;
+}
+
+/** Paths of the mock server's endpoints. */
+export interface AuthEndpoints {
+  login: string;
+  register: string;
+  refresh: string;
+  logout: string;
+  me: string;
+}
+
+/**
+ * Counters of what the server did; a live object, updated in place and zeroed by `reset()`.
+ *
+ * @example
+ * expect(auth.stats.refreshes).toBe(1);
+ */
+export interface AuthServerStats {
+  /** Successful logins. */
+  logins: number;
+  /** Successful registrations. */
+  registrations: number;
+  /** Successful refreshes (rotations). */
+  refreshes: number;
+  /** Refreshes answered 401: no cookie, unknown, expired, revoked or reused token. */
+  rejectedRefreshes: number;
+  /** Rotated tokens presented after the reuse interval (each revoked a family). */
+  reuseDetected: number;
+  /** Calls to the logout endpoint. */
+  logouts: number;
+}
+
+/**
+ * A mock auth server, made of MSW handlers.
+ *
+ * @example
+ * const auth = createAuthServer({ baseUrl: 'https://api.example.com', users });
+ * const server = setupServer(...auth.handlers);
+ */
+export interface AuthServer {
+  /**
+   * The MSW request handlers; pass them to `setupServer` or `setupWorker`.
+   *
+   * @example
+   * server.use(...auth.handlers);
+   */
+  handlers: HttpHandler[];
+  /**
+   * Live counters.
+   *
+   * @example
+   * expect(auth.stats).toMatchObject({ logins: 1, reuseDetected: 0 });
+   */
+  stats: AuthServerStats;
+  /**
+   * Synchronously zeroes `stats`, forgets refresh tokens and registered users, and restores the
+   * seeded users. Access tokens are stateless JWTs and stay valid until they expire.
+   *
+   * @example
+   * afterEach(() => auth.reset());
+   */
+  reset(): void;
+  /**
+   * Revokes every refresh token family, as a server-side session expiry would.
+   *
+   * @example
+   * auth.revokeAll(); // the next refresh answers 401
+   */
+  revokeAll(): void;
+  /**
+   * Signs an access token for a known user without a login (no refresh token, no stats).
+   * Rejects when no user has that email.
+   *
+   * @example
+   * const { accessToken } = await auth.issueTokens('alice@example.com');
+   */
+  issueTokens(email: string): Promise<{ accessToken: string; expiresIn: number }>;
+}

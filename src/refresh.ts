@@ -1,0 +1,88 @@
+import { AuthError } from './errors';
+import type { Grant, SessionStore } from './session-store';
+
+export type RefreshResult<TUser> = { ok: true; grant: Grant<TUser> } | { ok: false; error: AuthError };
+
+export interface RefresherDeps<TUser> {
+  store: SessionStore<TUser>;
+  /** Asks the server for a new token; throws `AuthError`. */
+  fetchGrant(previous: Grant<TUser> | null): Promise<Grant<TUser>>;
+  /** A new token was stored. */
+  onRenewed(grant: Grant<TUser>): void;
+  /** The server refused the refresh (401/403): the session is over. */
+  onRejected(): void;
+  /** The refresh failed but the session stands (network, timeout, 5xx, bad body). */
+  onFailed(error: AuthError): void;
+}
+
+export interface Refresher<TUser> {
+  /** Starts a refresh, or joins the one in flight. Never rejects: failures come back as a result. */
+  refresh(): Promise<RefreshResult<TUser>>;
+  /** The refresh in flight, if any. */
+  inFlight(): Promise<RefreshResult<TUser>> | null;
+  /** A mark to pass to {@link Refresher.refreshSince} later. */
+  mark(): number;
+  /**
+   * Like `refresh()`, but when a refresh that started after `mark` has already settled, its result is
+   * reused: N requests whose 401s straggle in after a failed refresh must not cost N more refreshes.
+   */
+  refreshSince(mark: number): Promise<RefreshResult<TUser>>;
+}
+
+/**
+ * Single-flight refresh: one request at a time, its promise shared by every caller and cleared when
+ * it settles. Results resolve rather than reject so a refresh nobody awaits (the timer's) cannot
+ * become an unhandled rejection.
+ */
+export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TUser> {
+  const { store } = deps;
+  let current: Promise<RefreshResult<TUser>> | null = null;
+  let started = 0;
+  let lastSettled: { id: number; result: RefreshResult<TUser> } | null = null;
+
+  // A login or logout that happened while we waited makes our answer stale: report the session as it now is.
+  const sessionNow = (): RefreshResult<TUser> => {
+    const grant = store.grant();
+    return grant
+      ? { ok: true, grant }
+      : { ok: false, error: new AuthError('unauthorized', 'The session ended while the token was refreshing.') };
+  };
+
+  const run = async (): Promise<RefreshResult<TUser>> => {
+    const epoch = store.epoch();
+    try {
+      const grant = await deps.fetchGrant(store.grant());
+      if (store.epoch() !== epoch) return sessionNow();
+      store.renew(grant);
+      deps.onRenewed(grant);
+      return { ok: true, grant };
+    } catch (thrown) {
+      const error =
+        thrown instanceof AuthError ? thrown : new AuthError('invalid_response', 'The refresh failed.', { cause: thrown });
+      if (store.epoch() !== epoch) return sessionNow();
+      if (error.code === 'unauthorized') deps.onRejected();
+      else deps.onFailed(error);
+      return { ok: false, error };
+    }
+  };
+
+  const refresh = () => {
+    if (current) return current;
+    const id = ++started;
+    return (current = run().then((result) => {
+      lastSettled = { id, result };
+      current = null;
+      return result;
+    }));
+  };
+
+  return {
+    refresh,
+    inFlight: () => current,
+    mark: () => started,
+    refreshSince(mark) {
+      if (!current && lastSettled && lastSettled.id > mark) return Promise.resolve(lastSettled.result);
+      return refresh();
+    },
+  };
+}

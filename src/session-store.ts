@@ -1,0 +1,69 @@
+import { callSafely } from './call-safely';
+import type { AuthState } from './types';
+
+/** The access token and what we know of it. Lives in this closure only: never in state, storage or events. */
+export interface Grant<TUser> {
+  readonly accessToken: string;
+  readonly expiresAt: number | null;
+  readonly refreshAt: number | null;
+  readonly user: TUser | null;
+  /** True when `user` came from the server's `user` field rather than the JWT's claims. */
+  readonly userFromServer: boolean;
+}
+
+export interface SessionStore<TUser> {
+  getState(): AuthState<TUser>;
+  subscribe(listener: (state: AuthState<TUser>) => void): () => void;
+  grant(): Grant<TUser> | null;
+  /** Bumped whenever a session begins or ends, so late answers to older requests can be recognised. */
+  epoch(): number;
+  /** A new session (login, register, another tab's login). */
+  begin(grant: Grant<TUser>): void;
+  /** A new token for the current session. */
+  renew(grant: Grant<TUser>): void;
+  /** Drops the token; returns whether a session was live (so `logout` fires once per session). */
+  end(): boolean;
+  clear(): void;
+}
+
+export function createSessionStore<TUser>(): SessionStore<TUser> {
+  let grant: Grant<TUser> | null = null;
+  let epoch = 0;
+  let state: AuthState<TUser> = { status: 'unknown', user: null, expiresAt: null };
+  const listeners = new Set<(state: AuthState<TUser>) => void>();
+
+  const setState = (next: AuthState<TUser>) => {
+    if (next.status === state.status && next.user === state.user && next.expiresAt === state.expiresAt) return;
+    state = next; // A new object only on a real change: React's useSyncExternalStore relies on that.
+    for (const listener of [...listeners]) callSafely(listener, state);
+  };
+  const hold = (next: Grant<TUser>) => {
+    grant = next;
+    setState({ status: 'authenticated', user: next.user, expiresAt: next.expiresAt });
+  };
+
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    grant: () => grant,
+    epoch: () => epoch,
+    begin(next) {
+      epoch++;
+      hold(next);
+    },
+    renew: hold,
+    end() {
+      const wasLive = state.status === 'authenticated';
+      grant = null;
+      epoch++;
+      setState({ status: 'anonymous', user: null, expiresAt: null });
+      return wasLive;
+    },
+    clear() {
+      listeners.clear();
+    },
+  };
+}

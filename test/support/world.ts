@@ -1,0 +1,92 @@
+import { jwtDecode } from 'jwt-decode';
+import { delay, http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createAuthClient, type AuthClient, type AuthClientOptions } from 'tokenkeeper';
+import { createAuthServer } from 'tokenkeeper/msw';
+
+export const API = 'https://api.example.com';
+export const FOREIGN = 'https://other.example.net';
+export const USER = { email: 'alice@example.com', password: 'correct-horse-battery', name: 'Alice' };
+
+export interface SeenRequest {
+  url: string;
+  method: string;
+  authorization: string | null;
+  body: string;
+}
+
+/**
+ * One msw server standing for the whole backend: the mock auth server, a protected API on the
+ * auth origin, and a foreign origin. The server's clock can run ahead of the client's
+ * (`serverClock.skew`) so tokens the client still trusts can be refused.
+ */
+export function setupWorld() {
+  const serverClock = { skew: 0 };
+  const now = () => Date.now() + serverClock.skew;
+  const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER], now });
+  const seen: SeenRequest[] = [];
+  const apiLatency = { ms: (_index: number) => 0 };
+
+  const tokenIsValid = (authorization: string | null) => {
+    const token = authorization?.replace(/^Bearer /, '');
+    if (!token) return false;
+    try {
+      return jwtDecode(token).exp! * 1000 > now();
+    } catch {
+      return false;
+    }
+  };
+
+  const record = async (request: Request) => {
+    const entry = {
+      url: request.url,
+      method: request.method,
+      authorization: request.headers.get('authorization'),
+      body: await request.text(),
+    };
+    seen.push(entry);
+    return entry;
+  };
+
+  const protectedEcho = async ({ request }: { request: Request }) => {
+    const entry = await record(request);
+    const index = seen.filter((s) => s.url === entry.url).length - 1;
+    await delay(apiLatency.ms(index));
+    if (!tokenIsValid(entry.authorization)) {
+      return HttpResponse.json({ error: 'invalid_token' }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
+    }
+    return HttpResponse.json({ method: entry.method, body: entry.body, contentType: request.headers.get('content-type') });
+  };
+
+  const server = setupServer(
+    ...auth.handlers,
+    http.all(`${API}/api/echo`, protectedEcho),
+    http.all(`${FOREIGN}/*`, async ({ request }) => {
+      await record(request);
+      return HttpResponse.json({ error: 'nope' }, { status: 401 });
+    }),
+  );
+
+  const clients: AuthClient[] = [];
+  const client = (options: Partial<AuthClientOptions> = {}) => {
+    const created = createAuthClient({ baseUrl: API, crossTab: false, ...options });
+    clients.push(created);
+    return created;
+  };
+
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  beforeEach(() => {
+    auth.reset();
+    seen.length = 0;
+    serverClock.skew = 0;
+    apiLatency.ms = () => 0;
+  });
+  afterEach(() => {
+    server.resetHandlers();
+    for (const created of clients.splice(0)) created.dispose();
+  });
+  afterAll(() => server.close());
+
+  return { server, auth, seen, serverClock, apiLatency, client, echoUrl: `${API}/api/echo` };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    msw: 'src/msw/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'es2020',
+  sourcemap: true,
+  treeshake: true,
+  // Dependencies and peers stay external: users' bundlers dedupe them.
+});
