@@ -8,7 +8,7 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
-  target: 'es2020',
+  target: 'es2022',
   sourcemap: true,
   treeshake: true,
   // Dependencies and peers stay external: users' bundlers dedupe them.

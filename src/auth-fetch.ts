@@ -8,7 +8,6 @@ import type { Config } from './options';
 export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const fetchImpl = config.getFetch();
-    if (typeof fetchImpl !== 'function') throw new TypeError('tokenkeeper: no fetch is available: pass the `fetch` option.');
     const url = absoluteUrl(input);
     // Rule 7: other origins (and URLs we cannot place) pass through untouched.
     if (url === null || !config.isAuthorized(url)) return fetchImpl(input, init);

@@ -10,7 +10,7 @@ export interface AuthAnswer {
 
 export interface AuthRequest {
   url: string;
-  fetch: typeof fetch | undefined;
+  fetch: typeof fetch;
   timeoutMs: number;
   body?: unknown;
   accessToken?: string | null;
@@ -22,10 +22,7 @@ export interface AuthRequest {
  * status is returned for the caller to judge.
  */
 export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
-  const fetchImpl = request.fetch;
-  if (typeof fetchImpl !== 'function') {
-    throw new AuthError('network', 'No fetch is available: pass the `fetch` option.');
-  }
+  const fetchImpl = request.fetch; // A missing fetch throws inside the try below: a `network` error.
   const headers: Record<string, string> = { Accept: 'application/json' };
   let body: string | undefined;
   if (request.body !== undefined) {
@@ -50,9 +47,9 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
     return { status: response.status, ok: response.ok, text };
   } catch (cause) {
     if (controller.signal.aborted) {
-      throw new AuthError('timeout', `The auth server did not answer within ${request.timeoutMs} ms.`, { cause });
+      throw new AuthError('timeout', `No answer in ${request.timeoutMs} ms`, { cause });
     }
-    throw new AuthError('network', 'The auth server could not be reached.', { cause });
+    throw new AuthError('network', 'Auth server unreachable', { cause });
   } finally {
     clearTimeout(timer);
   }
@@ -61,7 +58,7 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
 /** The `AuthError` for a non-2xx answer to `call`. */
 export function errorForStatus(call: AuthCall, status: number): AuthError {
   const code = codeForStatus(call, status);
-  return new AuthError(code, `${call} failed: the auth server answered ${status} (${code}).`, { status });
+  return new AuthError(code, `${call}: HTTP ${status}`, { status });
 }
 
 function codeForStatus(call: AuthCall, status: number): AuthErrorCode {

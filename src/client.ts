@@ -3,12 +3,11 @@ import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth, type AuthCall } from './auth-request';
 import { AuthError } from './errors';
 import { createEmitter } from './emitter';
-import { computeExpiry, decodeClaims } from './expiry';
 import { resolveConfig } from './options';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
 import { createSessionStore, type Grant } from './session-store';
-import { readTokenBody, type TokenBody } from './token-response';
+import { readGrant } from './token-response';
 import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
 /**
@@ -34,26 +33,14 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       ...(accessToken ? { accessToken } : {}),
     });
 
-  const toGrant = (body: TokenBody<TUser>, receivedAt: number, previous: Grant<TUser> | null): Grant<TUser> => {
-    const claims = decodeClaims(body.accessToken);
-    const { expiresAt, refreshAt } = computeExpiry(body.expiresIn, claims, receivedAt, config.refreshMarginMs);
-    // A refresh answer rarely repeats the profile: keep the one login gave rather than swap in raw claims.
-    const kept = previous?.userFromServer ? previous.user : undefined;
-    const user = body.user ?? kept ?? ((claims as TUser | null) ?? null);
-    return { accessToken: body.accessToken, expiresAt, refreshAt, user, userFromServer: (body.user ?? kept) !== undefined };
-  };
-
   /** Calls `login`, `register` or `refresh`; `null` when a 2xx carries no token. */
   const requestGrant = async (name: AuthCall, body: unknown, previous: Grant<TUser> | null) => {
     const answer = await call(name, body);
     if (!answer.ok) throw errorForStatus(name, answer.status);
-    const receivedAt = Date.now();
-    if (name === 'register' && answer.text.trim() === '') return null;
-    const token = readTokenBody(answer.text, answer.status, config.parse);
-    if (token === null && name !== 'register') {
-      throw new AuthError('invalid_response', `The ${name} answer carries no access token.`, { status: answer.status });
-    }
-    return token && toGrant(token, receivedAt, previous);
+    const context = { parse: config.parse, refreshMarginMs: config.refreshMarginMs, receivedAt: Date.now(), previous };
+    const grant = name === 'register' && !answer.text.trim() ? null : readGrant(answer.text, answer.status, context);
+    if (!grant && name !== 'register') throw new AuthError('invalid_response', 'No access token', { status: answer.status });
+    return grant;
   };
 
   const timer = createRefreshTimer(() => void refresher.refresh());

@@ -1,5 +1,5 @@
-import type { AuthClientOptions, AuthEndpoints, AuthUser, TokenResponse } from './types';
-import { parseTokenResponse as defaultParse } from './token-response';
+import type { AuthClientOptions, AuthEndpoints, TokenResponse } from './types';
+import { parseTokenResponse } from './token-response';
 
 const DEFAULT_ENDPOINTS: AuthEndpoints = {
   login: '/auth/login',
@@ -10,78 +10,48 @@ const DEFAULT_ENDPOINTS: AuthEndpoints = {
 
 const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
 
-/** Options normalised once, at the edge. URLs resolve lazily: `location` may not exist when the client is created (SSR). */
+/** Options normalised once, at the edge. */
 export interface Config<TUser> {
   endpointUrl(name: keyof AuthEndpoints): string;
-  /** True when `url` (absolute) is on an authorized origin. */
+  /** True when the absolute `url` is on an authorized origin. */
   isAuthorized(url: string): boolean;
   refreshMarginMs: number;
   timeoutMs: number;
-  crossTab: boolean | undefined;
   parse: (body: unknown) => TokenResponse<TUser>;
-  getFetch(): typeof fetch | undefined;
+  getFetch(): typeof fetch;
 }
 
-export function resolveConfig<TUser = AuthUser>(options: AuthClientOptions<TUser>): Config<TUser> {
-  if (!options || typeof options.baseUrl !== 'string' || options.baseUrl === '') {
-    throw new TypeError('tokenkeeper: createAuthClient needs a `baseUrl` string.');
-  }
-  const refreshMargin = options.refreshMargin ?? 30;
-  if (!Number.isFinite(refreshMargin) || refreshMargin < 0) {
-    throw new TypeError('tokenkeeper: `refreshMargin` must be a number of seconds ≥ 0.');
-  }
-  const timeout = options.timeout ?? 10_000;
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    throw new TypeError('tokenkeeper: `timeout` must be a number of milliseconds > 0.');
-  }
-  const endpoints = { ...DEFAULT_ENDPOINTS, ...options.endpoints };
-  let urls: { endpoints: AuthEndpoints; origins: Set<string> } | undefined;
-  const resolved = () => (urls ??= resolveUrls(options.baseUrl, endpoints, options.authorizedOrigins));
-  // Fail fast on a malformed absolute URL; a relative one waits for a `location`.
-  if (ABSOLUTE_URL.test(options.baseUrl)) resolved();
+export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<TUser> {
+  const { baseUrl, refreshMargin = 30, timeout = 10_000, endpoints, authorizedOrigins } = options;
+  // Negated comparisons also catch NaN and non-numbers.
+  if (!baseUrl || typeof baseUrl !== 'string') throw new TypeError('tokenkeeper: baseUrl required');
+  if (!(refreshMargin >= 0 && refreshMargin < Infinity)) throw new TypeError('tokenkeeper: bad refreshMargin');
+  if (!(timeout > 0 && timeout < Infinity)) throw new TypeError('tokenkeeper: bad timeout');
+  if (ABSOLUTE_URL.test(baseUrl)) toUrl(baseUrl); // fail fast on a malformed absolute URL
+  const paths = { ...DEFAULT_ENDPOINTS, ...endpoints };
+  // Resolved on first use, not here: during SSR a relative baseUrl has no `location` to resolve against.
+  let origins: string[] | undefined;
 
   return {
-    endpointUrl: (name) => resolved().endpoints[name],
+    endpointUrl(name) {
+      const path = paths[name];
+      if (ABSOLUTE_URL.test(path)) return path;
+      const base = toUrl(baseUrl);
+      return `${base.origin}${base.pathname.replace(/\/*$/, '/')}${path.replace(/^\/+/, '')}`;
+    },
     isAuthorized(url) {
-      const origins = tryResolved(resolved)?.origins;
-      return origins !== undefined && origins.has(new URL(url).origin);
+      try {
+        origins ??= (authorizedOrigins ?? [baseUrl]).map((origin) => toUrl(origin).origin);
+      } catch {
+        return false; // Nothing resolvable (SSR with a relative baseUrl): nothing is authorized.
+      }
+      return origins.includes(new URL(url).origin);
     },
     refreshMarginMs: refreshMargin * 1000,
     timeoutMs: timeout,
-    crossTab: options.crossTab,
-    parse: options.parseTokenResponse ?? (defaultParse as (body: unknown) => TokenResponse<TUser>),
+    parse: options.parseTokenResponse ?? (parseTokenResponse as (body: unknown) => TokenResponse<TUser>),
     getFetch: () => options.fetch ?? globalThis.fetch,
   };
 }
 
-function tryResolved<T>(resolve: () => T): T | undefined {
-  try {
-    return resolve();
-  } catch {
-    return undefined; // No resolvable baseUrl (SSR with a relative one): nothing is authorized.
-  }
-}
-
-function resolveUrls(baseUrl: string, endpoints: AuthEndpoints, authorizedOrigins: readonly string[] | undefined) {
-  const base = toUrl(baseUrl, 'baseUrl');
-  const prefix = base.origin + base.pathname.replace(/\/+$/, '');
-  const join = (path: string) => (ABSOLUTE_URL.test(path) ? path : `${prefix}/${path.replace(/^\/+/, '')}`);
-  const origins = new Set((authorizedOrigins ?? [base.origin]).map((origin) => toUrl(origin, 'authorizedOrigins').origin));
-  return {
-    endpoints: {
-      login: join(endpoints.login),
-      register: join(endpoints.register),
-      refresh: join(endpoints.refresh),
-      logout: join(endpoints.logout),
-    },
-    origins,
-  };
-}
-
-function toUrl(value: string, option: string): URL {
-  try {
-    return new URL(value, globalThis.location?.origin);
-  } catch (cause) {
-    throw new TypeError(`tokenkeeper: \`${option}\` "${value}" is not a valid URL here.`, { cause });
-  }
-}
+const toUrl = (value: string) => new URL(value, globalThis.location?.origin);

@@ -45,7 +45,7 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
     const grant = store.grant();
     return grant
       ? { ok: true, grant }
-      : { ok: false, error: new AuthError('unauthorized', 'The session ended while the token was refreshing.') };
+      : { ok: false, error: new AuthError('unauthorized', 'Session ended') };
   };
 
   const run = async (): Promise<RefreshResult<TUser>> => {
@@ -58,7 +58,7 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
       return { ok: true, grant };
     } catch (thrown) {
       const error =
-        thrown instanceof AuthError ? thrown : new AuthError('invalid_response', 'The refresh failed.', { cause: thrown });
+        thrown instanceof AuthError ? thrown : new AuthError('invalid_response', 'Refresh failed', { cause: thrown });
       if (store.epoch() !== epoch) return sessionNow();
       if (error.code === 'unauthorized') deps.onRejected();
       else deps.onFailed(error);

@@ -1,4 +1,6 @@
 import { AuthError } from './errors';
+import { computeExpiry, decodeClaims } from './expiry';
+import type { Grant } from './session-store';
 import type { AuthUser, TokenResponse } from './types';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -10,54 +12,49 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
   const fields = isRecord(body) ? body : {};
-  const accessToken = fields['accessToken'] ?? fields['access_token'];
   const expiresIn = fields['expiresIn'] ?? fields['expires_in'];
-  const user = fields['user'];
   return {
-    accessToken: accessToken as string | null | undefined, // checked by readTokenBody, whatever parser ran
-    expiresIn: typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : (expiresIn as number | undefined),
-    user: isRecord(user) ? user : undefined,
+    accessToken: (fields['accessToken'] ?? fields['access_token']) as string | undefined, // checked in readGrant
+    expiresIn: typeof expiresIn === 'string' ? Number(expiresIn) : (expiresIn as number | undefined),
+    user: fields['user'] as AuthUser | undefined,
   };
 }
 
 // A token goes into a header: visible ASCII only, so no CR/LF can split it and no space can smuggle in.
 const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
 
-/** What a 2xx token response carries, checked; `null` when it carries no token. */
-export interface TokenBody<TUser> {
-  accessToken: string;
-  expiresIn: number | undefined;
-  user: TUser | undefined;
+export interface GrantContext<TUser> {
+  parse: (body: unknown) => TokenResponse<TUser>;
+  refreshMarginMs: number;
+  receivedAt: number;
+  /** The grant this one replaces, within the same session. */
+  previous: Grant<TUser> | null;
 }
 
 /**
- * Reads a 2xx auth body with the configured parser. Throws `invalid_response` for anything that is
- * not JSON or has a malformed token; returns `null` when there is no token at all.
+ * Turns a 2xx auth body into a {@link Grant}: `null` when it carries no token, `invalid_response`
+ * when it is not JSON, the parser throws, or the token could not safely go into a header.
  */
-export function readTokenBody<TUser>(
-  text: string,
-  status: number,
-  parse: (body: unknown) => TokenResponse<TUser>,
-): TokenBody<TUser> | null {
+export function readGrant<TUser>(text: string, status: number, context: GrantContext<TUser>): Grant<TUser> | null {
   let parsed: TokenResponse<TUser>;
   try {
-    parsed = parse(JSON.parse(text));
+    parsed = context.parse(JSON.parse(text));
   } catch (cause) {
-    throw new AuthError('invalid_response', `The auth server's answer (${status}) is not a readable token response.`, {
-      status,
-      cause,
-    });
+    throw new AuthError('invalid_response', 'Unreadable token response', { status, cause });
   }
-  const token: unknown = isRecord(parsed) ? parsed.accessToken : undefined;
-  if (token === undefined || token === null) return null;
+  const token: unknown = parsed?.accessToken;
+  if (token == null) return null;
   if (typeof token !== 'string' || !HEADER_SAFE_TOKEN.test(token)) {
-    throw new AuthError('invalid_response', 'The auth server sent a malformed access token.', { status });
+    throw new AuthError('invalid_response', 'Malformed access token', { status });
   }
-  const expiresIn: unknown = parsed.expiresIn;
-  const user: unknown = parsed.user;
+  const claims = decodeClaims(token);
+  const serverUser = isRecord(parsed.user) ? parsed.user : undefined;
+  // A refresh answer rarely repeats the profile: keep the one login gave rather than swap in raw claims.
+  const profile = serverUser ?? (context.previous?.userFromServer ? context.previous.user : undefined);
   return {
     accessToken: token,
-    expiresIn: typeof expiresIn === 'number' ? expiresIn : undefined,
-    user: isRecord(user) ? (user as TUser) : undefined,
+    ...computeExpiry(parsed.expiresIn, claims, context.receivedAt, context.refreshMarginMs),
+    user: profile ?? (claims as TUser | null),
+    userFromServer: profile !== undefined,
   };
 }
