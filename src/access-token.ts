@@ -1,6 +1,6 @@
 import { abortable } from './abortable';
 import type { Refresher } from './refresh';
-import type { Grant, SessionStore } from './session-store';
+import { isDue, isExpired, type SessionStore } from './session-store';
 
 export interface AccessTokens {
   /**
@@ -23,8 +23,6 @@ export interface SentWith {
   refreshMark: number;
 }
 
-const isDue = (grant: Grant<unknown>) => grant.refreshAt !== null && Date.now() >= grant.refreshAt;
-const isExpired = (grant: Grant<unknown>) => grant.expiresAt !== null && Date.now() >= grant.expiresAt;
 
 export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>): AccessTokens {
   const refreshed = async (

@@ -1,12 +1,14 @@
 import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth, type AuthCall } from './auth-request';
+import { createCrossTab, type TabMessage } from './cross-tab';
 import { AuthError } from './errors';
 import { createEmitter } from './emitter';
 import { resolveConfig } from './options';
+import { withRefreshLock } from './refresh-lock';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
-import { createSessionStore, type Grant } from './session-store';
+import { createSessionStore, isDue, type Grant } from './session-store';
 import { readGrant } from './token-response';
 import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
@@ -23,6 +25,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const config = resolveConfig(options);
   const store = createSessionStore<TUser>();
   const events = createEmitter<AuthEvents<TUser>>();
+  const authOrigin = () => new URL(config.endpointUrl('refresh')).origin;
 
   const call = (name: AuthCall, body?: unknown, accessToken?: string | null) =>
     postAuth({
@@ -46,38 +49,82 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const timer = createRefreshTimer(() => void refresher.refresh());
 
   const endSession = (reason: LogoutReason) => {
-    timer.cancel();
+    timer.schedule(null);
     if (store.end()) events.emit('logout', { reason });
   };
-
-  const refresher = createRefresher<TUser>({
-    store,
-    fetchGrant: async (previous) => (await requestGrant('refresh', undefined, previous)) as Grant<TUser>,
-    onRenewed(grant) {
-      timer.schedule(grant.refreshAt);
-      events.emit('refresh', { expiresAt: grant.expiresAt });
-    },
-    onRejected: () => endSession('refresh_failed'),
-    onFailed: (error) => events.emit('error', { error }),
-  });
-
-  const tokens = createAccessTokens(store, refresher);
+  const renewed = (grant: Grant<TUser>) => {
+    timer.schedule(grant.refreshAt);
+    events.emit('refresh', { expiresAt: grant.expiresAt });
+  };
   const toSession = (grant: Grant<TUser>): Session<TUser> => ({ user: grant.user, expiresAt: grant.expiresAt });
-
-  const beginSession = (grant: Grant<TUser>) => {
+  const began = (grant: Grant<TUser>) => {
     store.begin(grant);
     timer.schedule(grant.refreshAt);
     events.emit('login', { user: grant.user });
     return toSession(grant);
   };
 
+  const tabs =
+    options.crossTab ?? typeof BroadcastChannel === 'function'
+      ? createCrossTab<TUser>(
+          () => `tokenkeeper:${authOrigin()}`,
+          (message: TabMessage<TUser>) => {
+            if (message.type === 'login') began(message.grant);
+            else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
+            // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
+            else if (store.getState().status !== 'anonymous') {
+              store.renew(message.grant);
+              renewed(message.grant);
+            }
+          },
+        )
+      : null;
+  /** Tells the other tabs, and from now on listens to them. */
+  const tell = (message: TabMessage<TUser>) => tabs?.post(message);
+
+  const refresher = createRefresher<TUser>({
+    store,
+    fetchGrant: (before) => {
+      const epoch = store.epoch();
+      const refresh = async () => {
+        if (tabs) {
+          // Let a `refreshed` message that raced our lock grant land, then use it rather than refresh again.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          const current = store.grant();
+          if (current && current !== before && !isDue(current)) return current;
+          // Another tab's refresh was refused while we queued: do not ask again.
+          if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
+        }
+        const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
+        // Shared while we still hold the lock, so a tab queued behind us finds it.
+        if (store.epoch() === epoch) tell({ v: 1, type: 'refreshed', grant });
+        return grant;
+      };
+      return tabs ? withRefreshLock(`tokenkeeper:refresh:${authOrigin()}`, refresh) : refresh();
+    },
+    onRenewed: renewed,
+    onRejected() {
+      endSession('refresh_failed');
+      tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
+    },
+    onFailed: (error) => events.emit('error', { error }),
+  });
+
+  const tokens = createAccessTokens(store, refresher);
+
   /** A login must not race a refresh: the later Set-Cookie would win, possibly the old session's. */
   const afterRefresh = async () => {
+    tabs?.listen();
     await refresher.inFlight();
+  };
+  const signedIn = (grant: Grant<TUser>) => {
+    tell({ v: 1, type: 'login', grant });
+    return began(grant);
   };
 
   return {
     async restore() {
+      tabs?.listen();
       const result = await refresher.refresh();
       if (result.ok) return toSession(result.grant);
       if (result.error.code === 'unauthorized') return null;
@@ -85,16 +132,17 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     },
     async login(credentials) {
       await afterRefresh();
-      return beginSession((await requestGrant('login', credentials, null)) as Grant<TUser>);
+      return signedIn((await requestGrant('login', credentials, null)) as Grant<TUser>);
     },
     async register(fields) {
       await afterRefresh();
       const grant = await requestGrant('register', fields, null);
-      return grant ? beginSession(grant) : null;
+      return grant ? signedIn(grant) : null;
     },
     async logout(logoutOptions) {
       const accessToken = store.grant()?.accessToken ?? null;
       endSession('user');
+      tell({ v: 1, type: 'logout', reason: 'user' });
       try {
         const answer = await call('logout', logoutOptions?.everywhere ? { everywhere: true } : undefined, accessToken);
         if (!answer.ok) events.emit('error', { error: errorForStatus('logout', answer.status) });
@@ -104,6 +152,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       }
     },
     async refresh() {
+      tabs?.listen();
       const result = await refresher.refresh();
       if (result.ok) return toSession(result.grant);
       throw result.error;
@@ -116,6 +165,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     onLogout: (handler) => events.on('logout', handler),
     dispose() {
       timer.dispose();
+      tabs?.close();
       store.clear();
       events.clear();
     },

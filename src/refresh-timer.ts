@@ -1,40 +1,61 @@
 // setTimeout fires at once for delays past 2^31-1 ms (~24.8 days), so longer waits are re-armed.
 const MAX_DELAY = 2_147_483_647;
+// Browsers throttle or freeze timers in background tabs and during sleep; these say "look again".
+const WAKE_EVENTS = ['focus', 'online', 'pageshow', 'visibilitychange'] as const;
 
 export interface RefreshTimer {
   /** Calls `onDue` at `at` (epoch ms), replacing any earlier schedule; `null` cancels. */
   schedule(at: number | null): void;
-  cancel(): void;
   /** Cancels for good: a refresh that lands after `dispose()` must not re-arm it. */
   dispose(): void;
 }
 
-/** The one proactive refresh timer. `unref()`'d where the runtime has it, so it never keeps Node alive. */
+/**
+ * The one proactive refresh timer, plus wake-up listeners that fire a refresh at once when the
+ * page comes back after its due time. A hidden tab waits for `visibilitychange`: the visible one
+ * refreshes and shares the token. The timer is `unref()`'d where the runtime has it, so it never
+ * keeps Node alive; listeners exist only while a refresh is scheduled.
+ */
 export function createRefreshTimer(onDue: () => void): RefreshTimer {
   let handle: ReturnType<typeof setTimeout> | undefined;
+  let dueAt: number | null = null;
   let disposed = false;
-  const cancel = () => {
-    if (handle !== undefined) clearTimeout(handle);
-    handle = undefined;
+  const target = typeof window === 'undefined' ? undefined : window;
+
+  // Due stays set until the client schedules the next token: if this refresh fails (offline),
+  // the next wake-up (`online`, `focus`…) tries again, with no timer to spin in a loop.
+  const check = () => {
+    if (dueAt !== null && Date.now() >= dueAt && globalThis.document?.visibilityState !== 'hidden') onDue();
+  };
+  const listen = (on: boolean) => {
+    for (const type of WAKE_EVENTS) {
+      // visibilitychange fires on document and bubbles to window only in some browsers: listen on document.
+      const source = type === 'visibilitychange' ? globalThis.document : target;
+      if (on) source?.addEventListener(type, check);
+      else source?.removeEventListener(type, check);
+    }
+  };
+  const arm = () => {
+    if (dueAt === null) return;
+    handle = setTimeout(
+      () => (Date.now() >= (dueAt ?? Infinity) ? check() : arm()),
+      Math.max(0, Math.min(dueAt - Date.now(), MAX_DELAY)),
+    );
+    (handle as { unref?: () => void }).unref?.();
   };
   const schedule = (at: number | null) => {
-    cancel();
-    if (at === null || disposed) return;
-    const delay = at - Date.now();
-    handle = setTimeout(() => {
-      handle = undefined;
-      if (Date.now() >= at) onDue();
-      else schedule(at);
-    }, Math.max(0, Math.min(delay, MAX_DELAY)));
-    const unref = (handle as { unref?: () => void }).unref;
-    if (typeof unref === 'function') unref.call(handle);
+    clearTimeout(handle);
+    if (disposed) at = null;
+    if ((dueAt === null) !== (at === null)) listen(at !== null);
+    dueAt = at;
+    arm();
   };
+
   return {
     schedule,
-    cancel,
     dispose() {
+      schedule(null);
       disposed = true;
-      cancel();
     },
   };
 }

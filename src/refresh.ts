@@ -5,7 +5,7 @@ export type RefreshResult<TUser> = { ok: true; grant: Grant<TUser> } | { ok: fal
 
 export interface RefresherDeps<TUser> {
   store: SessionStore<TUser>;
-  /** Asks the server for a new token; throws `AuthError`. */
+  /** Gets a new token (from the server, or one another tab just shared); throws `AuthError`. */
   fetchGrant(previous: Grant<TUser> | null): Promise<Grant<TUser>>;
   /** A new token was stored. */
   onRenewed(grant: Grant<TUser>): void;
@@ -53,8 +53,11 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
     try {
       const grant = await deps.fetchGrant(store.grant());
       if (store.epoch() !== epoch) return sessionNow();
-      store.renew(grant);
-      deps.onRenewed(grant);
+      // A grant another tab shared is already stored and announced.
+      if (grant !== store.grant()) {
+        store.renew(grant);
+        deps.onRenewed(grant);
+      }
       return { ok: true, grant };
     } catch (thrown) {
       const error =

@@ -11,6 +11,11 @@ export interface Grant<TUser> {
   readonly userFromServer: boolean;
 }
 
+/** Past its refresh point: refresh before use. */
+export const isDue = (grant: Grant<unknown>): boolean => grant.refreshAt !== null && Date.now() >= grant.refreshAt;
+/** Past its expiry: the server will refuse it. */
+export const isExpired = (grant: Grant<unknown>): boolean => grant.expiresAt !== null && Date.now() >= grant.expiresAt;
+
 export interface SessionStore<TUser> {
   getState(): AuthState<TUser>;
   subscribe(listener: (state: AuthState<TUser>) => void): () => void;

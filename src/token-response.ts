@@ -20,8 +20,9 @@ export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
   };
 }
 
-// A token goes into a header: visible ASCII only, so no CR/LF can split it and no space can smuggle in.
-const HEADER_SAFE_TOKEN = /^[\x21-\x7e]+$/;
+/** A token goes into a header: visible ASCII only, so no CR/LF can split it and no space can smuggle in. */
+export const isHeaderSafeToken = (token: unknown): token is string =>
+  typeof token === 'string' && /^[\x21-\x7e]+$/.test(token);
 
 export interface GrantContext<TUser> {
   parse: (body: unknown) => TokenResponse<TUser>;
@@ -44,7 +45,7 @@ export function readGrant<TUser>(text: string, status: number, context: GrantCon
   }
   const token: unknown = parsed?.accessToken;
   if (token == null) return null;
-  if (typeof token !== 'string' || !HEADER_SAFE_TOKEN.test(token)) {
+  if (!isHeaderSafeToken(token)) {
     throw new AuthError('invalid_response', 'Malformed access token', { status });
   }
   const claims = decodeClaims(token);

@@ -1,0 +1,69 @@
+import type { Grant } from './session-store';
+import { isHeaderSafeToken } from './token-response';
+
+/**
+ * What tabs tell each other. `v` lets a newer library version ignore an older one's messages
+ * (and the reverse) instead of misreading them.
+ */
+export type TabMessage<TUser> =
+  | { v: 1; type: 'login' | 'refreshed'; grant: Grant<TUser> }
+  | { v: 1; type: 'logout'; reason: 'user' | 'refresh_failed' };
+
+export interface CrossTab<TUser> {
+  /** Starts listening; a no-op once open or after `close()`. */
+  listen(): void;
+  post(message: TabMessage<TUser>): void;
+  close(): void;
+}
+
+/**
+ * A BroadcastChannel between the tabs of one origin. Opened on first use, so a client created
+ * during server-side rendering opens nothing. Messages this tab receives are never re-posted, and
+ * anything that is not a well-formed message of this version is dropped.
+ */
+export function createCrossTab<TUser>(
+  channelName: () => string,
+  receive: (message: TabMessage<TUser>) => void,
+): CrossTab<TUser> {
+  let channel: BroadcastChannel | undefined;
+  let closed = false;
+  const listen = () => {
+    if (!channel && !closed) {
+      channel = new BroadcastChannel(channelName());
+      channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+        if (isTabMessage<TUser>(data)) receive(data);
+      };
+      // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
+      (channel as { unref?: () => void }).unref?.();
+    }
+    return channel;
+  };
+  return {
+    listen,
+    post: (message) => listen()?.postMessage(message),
+    close() {
+      closed = true;
+      channel?.close();
+    },
+  };
+}
+
+const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+function isTabMessage<TUser>(data: unknown): data is TabMessage<TUser> {
+  if (typeof data !== 'object' || data === null) return false;
+  const message = data as Record<string, unknown>;
+  if (message['v'] !== 1) return false;
+  if (message['type'] === 'logout') return message['reason'] === 'user' || message['reason'] === 'refresh_failed';
+  if (message['type'] !== 'login' && message['type'] !== 'refreshed') return false;
+  const grant = message['grant'] as Record<string, unknown> | null;
+  return (
+    typeof grant === 'object' &&
+    grant !== null &&
+    isHeaderSafeToken(grant['accessToken']) &&
+    isNullableNumber(grant['expiresAt']) &&
+    isNullableNumber(grant['refreshAt']) &&
+    typeof grant['user'] === 'object' &&
+    typeof grant['userFromServer'] === 'boolean'
+  );
+}
