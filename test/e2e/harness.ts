@@ -1,0 +1,79 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../examples/server/index.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Flags for Debian's chromium in a sandboxed, offline machine (see DEVELOPERS.md). */
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  app: RunningServer;
+  /** A second server on another origin, for requests that must not carry the token. */
+  other: RunningServer;
+  browser: Browser;
+  context: BrowserContext;
+  /** Opens a tab on the app and waits for its restore() to settle. */
+  openTab(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real thing: the example auth server serving a page that loads the built bundle
+ * (dist/index.js, bundled with jwt-decode for the browser), and Chromium with real cookies.
+ */
+export async function startHarness(options: { accessTokenTtl?: number } = {}): Promise<Harness> {
+  const staticDir = await mkdtemp(join(tmpdir(), 'tokenkeeper-e2e-'));
+  await build({
+    entryPoints: [join(root, 'dist/index.js')],
+    outfile: join(staticDir, 'tokenkeeper.js'),
+    bundle: true,
+    format: 'esm',
+    logLevel: 'silent',
+  });
+  await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
+
+  // "localhost" is a secure context, so Chromium keeps the Secure refresh cookie over plain http.
+  const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: options.accessTokenTtl ?? 60 });
+  const appUrl = `http://localhost:${app.port}`;
+  const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [appUrl] });
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext();
+
+  return {
+    app: { ...app, url: appUrl },
+    other,
+    browser,
+    context,
+    async openTab() {
+      const page = await context.newPage();
+      await page.goto(appUrl);
+      await page.waitForFunction(() => 'tk' in window);
+      await page.evaluate(() => window.tk.restored);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await Promise.all([app.close(), other.close()]);
+      await rm(staticDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function stats(harness: Harness) {
+  const response = await fetch(`${harness.app.url}/__stats`);
+  return (await response.json()) as RunningServer['stats'];
+}
