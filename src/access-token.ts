@@ -1,4 +1,5 @@
 import { abortable } from './abortable';
+import { AuthError } from './errors';
 import type { Refresher } from './refresh';
 import { isDue, isExpired, type SessionStore } from './session-store';
 
@@ -31,11 +32,11 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
     pending = refresher.refresh(),
   ) => {
     const result = await abortable(pending, signal);
-    if (result.ok) return result.grant.accessToken;
-    if (result.error.code === 'unauthorized') return null;
+    if (!(result instanceof AuthError)) return result.accessToken;
+    if (result.code === 'unauthorized') return null;
     const token = fallback();
     if (token !== null) return token;
-    throw result.error;
+    throw result;
   };
 
   return {

@@ -61,11 +61,18 @@ export function errorForStatus(call: AuthCall, status: number): AuthError {
   return new AuthError(code, `${call}: HTTP ${status}`, { status });
 }
 
+const CODE_FOR_STATUS: Record<number, AuthErrorCode> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'unauthorized',
+  409: 'conflict',
+  422: 'validation',
+};
+
 function codeForStatus(call: AuthCall, status: number): AuthErrorCode {
-  if (status === 401) return call === 'login' || call === 'register' ? 'invalid_credentials' : 'unauthorized';
-  if (status === 404 && call === 'login') return 'invalid_credentials';
-  if (status === 403) return 'unauthorized';
-  if (status === 409) return 'conflict';
-  if (status === 400 || status === 422) return 'validation';
-  return 'server';
+  // To login and register, 401 (and to login, 404: no such account) means wrong credentials.
+  if (call !== 'refresh' && call !== 'logout' && (status === 401 || (status === 404 && call === 'login'))) {
+    return 'invalid_credentials';
+  }
+  return CODE_FOR_STATUS[status] ?? 'server';
 }

@@ -126,9 +126,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     async restore() {
       tabs?.listen();
       const result = await refresher.refresh();
-      if (result.ok) return toSession(result.grant);
-      if (result.error.code === 'unauthorized') return null;
-      throw result.error;
+      if (!(result instanceof AuthError)) return toSession(result);
+      if (result.code === 'unauthorized') return null;
+      throw result;
     },
     async login(credentials) {
       await afterRefresh();
@@ -154,8 +154,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     async refresh() {
       tabs?.listen();
       const result = await refresher.refresh();
-      if (result.ok) return toSession(result.grant);
-      throw result.error;
+      if (result instanceof AuthError) throw result;
+      return toSession(result);
     },
     getAccessToken: () => tokens.forRequest(),
     authFetch: createAuthFetch(config, tokens),

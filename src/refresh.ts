@@ -1,7 +1,8 @@
 import { AuthError } from './errors';
 import type { Grant, SessionStore } from './session-store';
 
-export type RefreshResult<TUser> = { ok: true; grant: Grant<TUser> } | { ok: false; error: AuthError };
+/** A refresh's outcome: the new grant, or why there is none. */
+export type RefreshResult<TUser> = Grant<TUser> | AuthError;
 
 export interface RefresherDeps<TUser> {
   store: SessionStore<TUser>;
@@ -41,12 +42,7 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
   let lastSettled: { id: number; result: RefreshResult<TUser> } | null = null;
 
   // A login or logout that happened while we waited makes our answer stale: report the session as it now is.
-  const sessionNow = (): RefreshResult<TUser> => {
-    const grant = store.grant();
-    return grant
-      ? { ok: true, grant }
-      : { ok: false, error: new AuthError('unauthorized', 'Session ended') };
-  };
+  const sessionNow = (): RefreshResult<TUser> => store.grant() ?? new AuthError('unauthorized', 'Session ended');
 
   const run = async (): Promise<RefreshResult<TUser>> => {
     const epoch = store.epoch();
@@ -58,14 +54,14 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
         store.renew(grant);
         deps.onRenewed(grant);
       }
-      return { ok: true, grant };
+      return grant;
     } catch (thrown) {
       const error =
         thrown instanceof AuthError ? thrown : new AuthError('invalid_response', 'Refresh failed', { cause: thrown });
       if (store.epoch() !== epoch) return sessionNow();
       if (error.code === 'unauthorized') deps.onRejected();
       else deps.onFailed(error);
-      return { ok: false, error };
+      return error;
     }
   };
 
