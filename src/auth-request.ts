@@ -39,6 +39,8 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
       method: 'POST',
       credentials: 'include',
       cache: 'no-store',
+      // An auth endpoint that redirects (to a login page, say) is misconfigured: report its status.
+      redirect: 'manual',
       headers,
       ...(body === undefined ? {} : { body }),
       signal: controller.signal,

@@ -20,9 +20,12 @@ export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
   };
 }
 
-/** A token goes into a header: visible ASCII only, so no CR/LF can split it and no space can smuggle in. */
+/**
+ * A token goes into a header: visible ASCII only, so no CR/LF can split it and no space can smuggle
+ * in, and at most 16 KiB, past which servers refuse the header anyway (431).
+ */
 export const isHeaderSafeToken = (token: unknown): token is string =>
-  typeof token === 'string' && /^[\x21-\x7e]+$/.test(token);
+  typeof token === 'string' && token.length <= 16_384 && /^[\x21-\x7e]+$/.test(token);
 
 export interface GrantContext<TUser> {
   parse: (body: unknown) => TokenResponse<TUser>;
