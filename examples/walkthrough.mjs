@@ -1,5 +1,5 @@
 // A guided tour of tokenkeeper in Node: a mock auth server (tokenkeeper/msw, running in this
-// process through MSW) and a client talking to it, printing each step. Run: npm start
+// process through MSW) and a client talking to it, printing each step. Run: npm run walkthrough
 import { setupServer } from 'msw/node';
 import { createAuthClient } from '../dist/index.js';
 import { createAuthServer } from '../dist/msw.js';

@@ -44,6 +44,7 @@ export function createCrossTab<TUser>(
     close() {
       closed = true;
       channel?.close();
+      channel = undefined; // A refresh still in flight after dispose() must not post to a closed channel.
     },
   };
 }

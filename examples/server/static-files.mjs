@@ -1,7 +1,7 @@
-// Serves a built single-page app, so SPA and API share one origin in a demo.
+// Serves built single-page apps, so SPA and API share one origin in a demo.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 
 const TYPES = /** @type {Record<string, string>} */ ({
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -24,12 +24,19 @@ export function createStaticHandler(dir) {
     } catch {
       return void res.writeHead(400).end();
     }
-    let file = resolve(root, `.${pathname}`);
+    const requested = resolve(root, `.${pathname}`);
     // Never serve anything outside the directory (`/../etc/passwd`).
-    if (file !== root && !file.startsWith(root + sep)) return void res.writeHead(404).end();
-    let info = (await fileInfo(file)) ?? (await fileInfo((file = join(file, 'index.html'))));
-    // Client-side routes (`/settings`) get the app shell; a missing asset (`/app.js`) stays a 404.
-    if (!info && !extname(pathname)) info = await fileInfo((file = join(root, 'index.html')));
+    if (requested !== root && !requested.startsWith(root + sep)) return void res.writeHead(404).end();
+    let file = requested;
+    let info = (await fileInfo(file)) ?? (await fileInfo((file = join(requested, 'index.html'))));
+    // Client-side routes get the app shell of the nearest folder that has one: `/settings` gets
+    // `/index.html`, `/vue/settings` gets `/vue/index.html` when an app was built there (Vite
+    // `base: '/vue/'`). The walk starts inside the root and stops at it. A missing asset
+    // (`/app.js`) stays a 404.
+    for (let dir = requested; !info && !extname(pathname) && dir !== root; ) {
+      dir = dirname(dir);
+      info = await fileInfo((file = join(dir, 'index.html')));
+    }
     if (!info) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     res.writeHead(200, { 'Content-Type': type, 'Content-Length': info.size, 'Cache-Control': 'no-cache' });

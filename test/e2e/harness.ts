@@ -20,6 +20,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Debian's Chromium (or `CHROMIUM_PATH`), headless, with the flags above. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
 export interface Harness {
   app: RunningServer;
   /** A second server on another origin, for requests that must not carry the token. */
@@ -50,7 +55,7 @@ export async function startHarness(options: { accessTokenTtl?: number } = {}): P
   const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: options.accessTokenTtl ?? 60 });
   const appUrl = `http://localhost:${app.port}`;
   const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [appUrl] });
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const context = await browser.newContext();
 
   return {

@@ -1,0 +1,66 @@
+import { vi } from 'vitest';
+
+/**
+ * Instruments the globals the client may leave things in, so a test can prove that after
+ * `dispose()` nothing is left: window/document listeners, open BroadcastChannels, and timers
+ * long enough to be the client's (refresh timers, lock and auth-call timeouts; msw's own delays
+ * in the tests are far shorter).
+ */
+export function installLeakProbes(longTimerMs = 1_000) {
+  const listeners = new Map<string, number>();
+  for (const target of [window, document]) {
+    const add = target.addEventListener.bind(target);
+    const remove = target.removeEventListener.bind(target);
+    vi.spyOn(target, 'addEventListener').mockImplementation((type, ...rest) => {
+      listeners.set(type, (listeners.get(type) ?? 0) + 1);
+      add(type, ...rest);
+    });
+    vi.spyOn(target, 'removeEventListener').mockImplementation((type, ...rest) => {
+      listeners.set(type, (listeners.get(type) ?? 0) - 1);
+      remove(type, ...rest);
+    });
+  }
+
+  let openChannels = 0;
+  const NativeChannel = globalThis.BroadcastChannel;
+  class CountedChannel extends NativeChannel {
+    #open = true;
+    constructor(name: string) {
+      super(name);
+      openChannels++;
+    }
+    override close() {
+      if (this.#open) openChannels--;
+      this.#open = false;
+      super.close();
+    }
+  }
+  vi.stubGlobal('BroadcastChannel', CountedChannel);
+
+  const longTimers = new Map<unknown, string>(); // handle → where it was set, for the failure message
+  const nativeSet = globalThis.setTimeout;
+  const nativeClear = globalThis.clearTimeout;
+  vi.stubGlobal('setTimeout', ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const long = (ms ?? 0) >= longTimerMs;
+    const handle: unknown = nativeSet(
+      (...callArgs: unknown[]) => {
+        longTimers.delete(handle);
+        callback(...callArgs);
+      },
+      ms,
+      ...args,
+    );
+    if (long) longTimers.set(handle, new Error().stack?.split('\n').slice(2, 5).join(' | ') ?? '');
+    return handle;
+  }) as typeof setTimeout);
+  vi.stubGlobal('clearTimeout', ((handle: Parameters<typeof clearTimeout>[0]) => {
+    longTimers.delete(handle);
+    nativeClear(handle);
+  }) as typeof clearTimeout);
+
+  return {
+    listeners: () => [...listeners.values()].reduce((sum, n) => sum + n, 0),
+    openChannels: () => openChannels,
+    longTimers: () => [...longTimers.values()],
+  };
+}

@@ -1,0 +1,278 @@
+import fc from 'fast-check';
+import { delay, http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isAuthError, type AuthClient } from 'tokenkeeper';
+import { createLockManager, installLockManager } from '../support/lock-manager';
+import { API, FOREIGN, setupWorld, USER } from '../support/world';
+import { installLeakProbes } from './probes';
+
+/**
+ * Random schedules of parallel requests, expiries, refresh outcomes, aborts, logouts, restores and
+ * disposals across simulated tabs, checked against the invariants users rely on. Seeded and
+ * reproducible: CHAOS_SEED=<seed> CHAOS_RUNS=<n> npm test -- test/chaos
+ */
+const RUNS = Number(process.env['CHAOS_RUNS'] ?? 500);
+const SEED = Number(process.env['CHAOS_SEED'] ?? 20_261_122);
+const SETTLE_BOUND_MS = 3_000;
+
+const world = setupWorld();
+const refreshUrl = `${API}/auth/refresh-token`;
+
+type RefreshMode = 'ok' | 'slow' | 'drop' | '503' | '401' | 'revoke';
+type Command =
+  | { kind: 'fetch'; tab: number; post: boolean; foreign: boolean; abortAfterMs: number | null }
+  | { kind: 'expire-server' | 'expire-client' }
+  | { kind: 'mode'; mode: RefreshMode }
+  | { kind: 'login' | 'logout' | 'restore' | 'refresh' | 'dispose' | 'token'; tab: number };
+interface Step {
+  startMs: number;
+  command: Command;
+}
+interface Schedule {
+  tabs: number;
+  crossTab: boolean;
+  steps: Step[];
+}
+
+const tab = fc.nat(2);
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), foreign: fc.boolean(), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('expire-server' as const, 'expire-client' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('mode' as const), mode: fc.constantFrom<RefreshMode>('ok', 'slow', 'drop', '503', '401', 'revoke') }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('login' as const, 'logout' as const, 'restore' as const, 'refresh' as const, 'dispose' as const, 'token' as const), tab }) },
+);
+const schedule: fc.Arbitrary<Schedule> = fc.record({
+  tabs: fc.integer({ min: 1, max: 3 }),
+  crossTab: fc.boolean(),
+  steps: fc.array(fc.record({ startMs: fc.integer({ min: 0, max: 15 }), command }), { minLength: 1, maxLength: 12 }),
+});
+
+type Entry =
+  | { t: 'state'; status: string }
+  | { t: 'login' | 'logout' | 'refresh' | 'refresh-start' | 'rejected' }
+  | { t: 'error'; code: string };
+
+afterEach(() => void vi.useRealTimers());
+
+describe('chaos', () => {
+  it(`holds every invariant over ${RUNS} random schedules (seed ${SEED})`, async () => {
+    const probes = installLeakProbes();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const issuedTokens = new Set<string>();
+    world.server.events.on('response:mocked', async ({ request, response }) => {
+      if (!/\/auth\/(login|refresh-token|register)$/.test(request.url) || !response.ok) return;
+      const body: unknown = await response.clone().json().catch(() => null);
+      const token = (body as { accessToken?: unknown } | null)?.accessToken;
+      if (typeof token === 'string') issuedTokens.add(token);
+    });
+
+    try {
+      await fc.assert(
+        fc.asyncProperty(schedule, async (plan) => {
+          await runSchedule(plan, probes, issuedTokens, unhandled);
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true, ...(process.env['CHAOS_PATH'] ? { path: process.env['CHAOS_PATH'] } : {}) },
+      );
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      world.server.events.removeAllListeners();
+    }
+  }, 600_000);
+});
+
+async function runSchedule(
+  plan: Schedule,
+  probes: ReturnType<typeof installLeakProbes>,
+  issuedTokens: Set<string>,
+  unhandled: unknown[],
+) {
+  world.auth.reset();
+  world.seen.length = 0;
+  world.serverClock.skew = 0;
+  issuedTokens.clear();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const uninstallLocks = installLockManager(createLockManager());
+  let mode: RefreshMode = 'ok';
+  world.server.use(
+    http.post(refreshUrl, async () => {
+      switch (mode) {
+        case 'slow':
+          await delay(25);
+          return undefined; // then the mock auth server answers
+        case 'drop':
+          return HttpResponse.error();
+        case '503':
+          return new HttpResponse('unavailable', { status: 503 });
+        case '401':
+          return HttpResponse.json({ error: 'unauthorized' }, { status: 401 });
+        case 'revoke':
+          world.auth.revokeAll();
+          return undefined;
+        default:
+          return undefined;
+      }
+    }),
+  );
+
+  const logs: Entry[][] = [];
+  const disposed = new Set<number>();
+  const exposed: unknown[] = []; // everything the app can see: states, events, errors
+  const tabs: AuthClient[] = Array.from({ length: plan.tabs }, (_, index) => {
+    const log: Entry[] = [];
+    logs.push(log);
+    const client = world.client({
+      crossTab: plan.crossTab,
+      timeout: 1_000,
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        const isRefresh = url === refreshUrl;
+        if (isRefresh) log.push({ t: 'refresh-start' });
+        const response = await globalThis.fetch(input, init);
+        if (isRefresh && (response.status === 401 || response.status === 403)) log.push({ t: 'rejected' });
+        return response;
+      },
+    });
+    client.subscribe((state) => {
+      exposed.push(state);
+      log.push({ t: 'state', status: state.status });
+    });
+    client.on('login', (payload) => (exposed.push(payload), log.push({ t: 'login' })));
+    client.on('logout', (payload) => (exposed.push(payload), log.push({ t: 'logout' })));
+    client.on('refresh', (payload) => (exposed.push(payload), log.push({ t: 'refresh' })));
+    client.on('error', ({ error }) => (exposed.push(error.message, String(error.cause)), log.push({ t: 'error', code: error.code })));
+    return client;
+  });
+
+  await tabs[0]!.login(USER);
+  await Promise.all(tabs.slice(1).map((client) => client.restore().catch(() => null)));
+
+  const outcomes = plan.steps.map(async ({ startMs, command }) => {
+    await new Promise((resolve) => setTimeout(resolve, startMs));
+    const run = execute(command);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<'hang'>((resolve) => (timer = setTimeout(() => resolve('hang'), SETTLE_BOUND_MS)));
+    const settled = await Promise.race([run.then((value) => ({ value }), (error: unknown) => ({ error })), bound]);
+    clearTimeout(timer);
+    return { command, settled };
+  });
+
+  function execute(command: Command): Promise<unknown> {
+    const client = 'tab' in command ? tabs[command.tab % tabs.length]! : undefined;
+    const index = 'tab' in command ? command.tab % tabs.length : -1;
+    if (client && disposed.has(index)) return Promise.resolve('skipped');
+    switch (command.kind) {
+      case 'fetch': {
+        const controller = new AbortController();
+        if (command.abortAfterMs !== null) setTimeout(() => controller.abort(), command.abortAfterMs);
+        const url = command.foreign ? `${FOREIGN}/data` : world.echoUrl;
+        return client!.authFetch(url, {
+          method: command.post ? 'POST' : 'GET',
+          ...(command.post ? { body: JSON.stringify({ n: 1 }), headers: { 'Content-Type': 'application/json' } } : {}),
+          signal: controller.signal,
+        });
+      }
+      case 'expire-server':
+        world.serverClock.skew += 400_000;
+        return Promise.resolve();
+      case 'expire-client':
+        vi.setSystemTime(Date.now() + 400_000);
+        return Promise.resolve();
+      case 'mode':
+        mode = command.mode;
+        return Promise.resolve();
+      case 'login':
+        return client!.login(USER);
+      case 'logout':
+        return client!.logout();
+      case 'restore':
+        return client!.restore();
+      case 'refresh':
+        return client!.refresh();
+      case 'token':
+        return client!.getAccessToken();
+      case 'dispose':
+        disposed.add(index);
+        client!.dispose();
+        return Promise.resolve();
+    }
+  }
+
+  const results = await Promise.all(outcomes);
+  // Let refreshes that aborted callers left running, and their broadcasts, finish before judging.
+  mode = 'ok';
+  await drain(probes, (where) => !where.includes('refresh-timer'));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const finalStates = tabs.map((client) => client.getState().status);
+  for (const client of tabs) client.dispose();
+  await drain(probes, () => true);
+  uninstallLocks();
+  vi.useRealTimers();
+  world.server.resetHandlers();
+
+  // 3. Everything settled in bound, with a Response or an AuthError / AbortError; logout never rejects.
+  for (const { command, settled } of results) {
+    expect(settled, `${command.kind} hung`).not.toBe('hang');
+    if (settled === 'hang' || !('error' in settled)) continue;
+    const error = settled.error;
+    const isAbort = error instanceof DOMException && error.name === 'AbortError';
+    expect(isAuthError(error) || isAbort, `${command.kind} rejected with ${String(error)}`).toBe(true);
+    expect(command.kind).not.toBe('logout');
+  }
+  expect(unhandled, 'unhandled rejections').toEqual([]);
+
+  // 1. The client never caused refresh-token reuse. The one schedule that injects it: several tabs
+  // with crossTab off, whose refreshes are not serialised, and a clock jump past the server's reuse
+  // interval while one of them is in flight (a response that took minutes to arrive).
+  const uncoordinated = !plan.crossTab && plan.tabs > 1;
+  const clockJumps = plan.steps.some(({ command }) => command.kind.startsWith('expire-'));
+  if (!(uncoordinated && clockJumps)) expect(world.auth.stats.reuseDetected, 'refresh-token reuse').toBe(0);
+
+  // 2. logout fires at most once per session end, and always when the server refused a live session's refresh.
+  logs.forEach((log, index) => {
+    let authenticatedSinceLogout = false;
+    for (const entry of log) {
+      if (entry.t === 'state') authenticatedSinceLogout ||= entry.status === 'authenticated';
+      if (entry.t === 'logout') {
+        expect(authenticatedSinceLogout, `tab ${index}: logout twice for one session`).toBe(true);
+        authenticatedSinceLogout = false;
+      }
+    }
+    if (disposed.has(index)) return;
+    log.forEach((entry, at) => {
+      if (entry.t !== 'rejected') return;
+      const start = log.slice(0, at).map((e) => e.t).lastIndexOf('refresh-start');
+      const between = log.slice(start + 1, at);
+      const sessionChanged = between.some((e) => e.t === 'login' || e.t === 'logout' || (e.t === 'state' && e.status !== 'authenticated'));
+      const before = log.slice(0, start).filter((e): e is Extract<Entry, { t: 'state' }> => e.t === 'state').at(-1);
+      if (before?.status === 'authenticated' && !sessionChanged) {
+        expect(log.slice(at).some((e) => e.t === 'logout'), `tab ${index}: refused refresh without logout`).toBe(true);
+      }
+    });
+    const lastRejected = log.map((e) => e.t).lastIndexOf('rejected');
+    const revivedAfter = log.slice(lastRejected).some((e) => e.t === 'state' && e.status === 'authenticated');
+    if (lastRejected >= 0 && !revivedAfter) expect(finalStates[index]).toBe('anonymous');
+  });
+
+  // 4. No request to a foreign origin carried Authorization.
+  for (const request of world.seen) {
+    if (request.url.startsWith(FOREIGN)) expect(request.authorization).toBeNull();
+  }
+
+  // 5. No token in state, events, error messages, storage or script-readable cookies.
+  const visible = JSON.stringify(exposed) + JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie;
+  for (const token of issuedTokens) expect(visible.includes(token), 'a token leaked').toBe(false);
+
+  // 6. After dispose(): no listener, channel or long timer left.
+  expect(probes.listeners(), 'listeners left').toBe(0);
+  expect(probes.openChannels(), 'channels left').toBe(0);
+  expect(probes.longTimers(), 'timers left').toEqual([]);
+}
+
+/** Waits (at most 2 s) until no long timer matching `counts` is pending: auth calls and lock waits are done. */
+async function drain(probes: ReturnType<typeof installLeakProbes>, counts: (where: string) => boolean) {
+  for (let waited = 0; probes.longTimers().some(counts) && waited < 2_000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
