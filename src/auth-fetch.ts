@@ -8,51 +8,78 @@ import type { Config } from './options';
 export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const fetchImpl = config.getFetch();
-    const url = absoluteUrl(input);
+    const url = parseUrl(input);
     // Rule 7: other origins (and URLs we cannot place) pass through untouched.
-    if (url === null || !config.isAuthorized(url)) return fetchImpl(input, init);
+    if (!url || !config.isAuthorized(url)) return fetchImpl(input, init);
 
-    const request = input instanceof Request ? new Request(input, init) : new Request(url, init);
+    // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer can
+    // simply be sent again; only a Request or a stream body needs a Request built and cloned up front.
+    const isStream = typeof (init?.body as ReadableStream | null | undefined)?.getReader === 'function';
+    const attempt = input instanceof Request || isStream ? cloneable(input, init) : reusable(input, init);
     // Rule 1: a caller's own Authorization is theirs; its 401s are theirs too.
-    if (request.headers.has('Authorization')) return fetchImpl(request);
+    if (attempt.headers.has('Authorization')) return attempt.send(null);
 
-    const signal = request.signal;
-    const token = await tokens.forRequest(signal); // Rule 2
-    if (token === null) return fetchImpl(request);
-
-    // Rule 3 needs the body a second time, so keep an unsent copy before the first send.
-    const replay = request.clone();
+    const token = await tokens.forRequest(attempt.signal); // Rule 2
+    if (token === null) return attempt.send(null);
     const sent = tokens.sentWith(token);
-    const response = await send(fetchImpl, request, token);
+    const response = await attempt.send(token);
     if (response.status !== 401) return response;
 
-    const next = await settleFirst(tokens.afterUnauthorized(sent, signal), response);
+    let next: string | null;
+    try {
+      next = await tokens.afterUnauthorized(sent, attempt.signal);
+    } catch (error) {
+      void response.body?.cancel().catch(() => {}); // Rules 5 and 6: the caller gets the error, not this 401.
+      throw error;
+    }
     // Rule 4: the session is over; the caller gets its own 401, body unread.
     if (next === null) return response;
     void response.body?.cancel().catch(() => {});
-    return send(fetchImpl, replay, next); // Once, never again: a second 401 is the caller's.
+    return attempt.send(next); // Once, never again: a second 401 is the caller's.
   };
-}
 
-function send(fetchImpl: typeof fetch, request: Request, token: string): Promise<Response> {
-  request.headers.set('Authorization', `Bearer ${token}`);
-  return fetchImpl(request);
-}
+  interface Attempt {
+    headers: Headers;
+    signal: AbortSignal | null | undefined;
+    /** Sends the request, with `Authorization: Bearer <token>` unless `token` is null. */
+    send(token: string | null): Promise<Response>;
+  }
 
-/** Frees the unused 401's body when the refresh fails (rule 5) or the caller aborts (rule 6). */
-async function settleFirst<T>(pending: Promise<T>, unused: Response): Promise<T> {
-  try {
-    return await pending;
-  } catch (error) {
-    void unused.body?.cancel().catch(() => {});
-    throw error;
+  /** A URL input with a body that can be sent twice: no Request needed, only our own Headers. */
+  function reusable(input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
+    const headers = new Headers(init?.headers);
+    return {
+      headers,
+      signal: init?.signal,
+      send(token) {
+        if (token === null) return config.getFetch()(input, init);
+        headers.set('Authorization', `Bearer ${token}`);
+        return config.getFetch()(input, { ...init, headers });
+      },
+    };
+  }
+
+  /** A Request or a stream body: build the Request once, and keep an unsent copy for the replay. */
+  function cloneable(input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
+    let request = new Request(input, init);
+    let spare: Request | undefined;
+    return {
+      headers: request.headers,
+      signal: request.signal,
+      send(token) {
+        if (token === null) return config.getFetch()(request);
+        if (spare) request = spare;
+        else if (request.body !== null) spare = request.clone();
+        request.headers.set('Authorization', `Bearer ${token}`);
+        return config.getFetch()(request);
+      },
+    };
   }
 }
 
-function absoluteUrl(input: RequestInfo | URL): string | null {
-  if (input instanceof Request) return input.url;
+function parseUrl(input: RequestInfo | URL): URL | null {
   try {
-    return new URL(String(input), globalThis.location?.href).href;
+    return new URL(input instanceof Request ? input.url : String(input), globalThis.location?.href);
   } catch {
     return null;
   }

@@ -13,8 +13,8 @@ const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
 /** Options normalised once, at the edge. */
 export interface Config<TUser> {
   endpointUrl(name: keyof AuthEndpoints): string;
-  /** True when the absolute `url` is on an authorized origin. */
-  isAuthorized(url: string): boolean;
+  /** True when `url` is on an authorized origin. */
+  isAuthorized(url: URL): boolean;
   refreshMarginMs: number;
   timeoutMs: number;
   parse: (body: unknown) => TokenResponse<TUser>;
@@ -45,7 +45,7 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
       } catch {
         return false; // Nothing resolvable (SSR with a relative baseUrl): nothing is authorized.
       }
-      return origins.includes(new URL(url).origin);
+      return origins.includes(url.origin);
     },
     refreshMarginMs: refreshMargin * 1000,
     timeoutMs: timeout,

@@ -34,6 +34,26 @@ describe('authFetch on a 401', () => {
     expect(await response.json()).toMatchObject({ body: 'a=1&b=2' });
   });
 
+  it('replays a Request object and a streamed body intact', async () => {
+    const auth = world.client();
+    await auth.login(USER);
+    world.serverClock.skew = 400_000;
+    const fromRequest = await auth.authFetch(new Request(world.echoUrl, { method: 'PUT', body: 'from a Request' }));
+    expect(await fromRequest.json()).toMatchObject({ method: 'PUT', body: 'from a Request' });
+
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const init = { method: 'POST', body: stream, duplex: 'half' } as RequestInit;
+    const fromStream = await auth.authFetch(world.echoUrl, init);
+    expect(await fromStream.json()).toMatchObject({ method: 'POST', body: 'streamed' });
+    expect(world.auth.stats.refreshes).toBe(1);
+    expect(world.seen.map((s) => s.body)).toEqual(['from a Request', 'from a Request', 'streamed']);
+  });
+
   it('never retries twice: a second 401 goes back to the caller', async () => {
     const auth = world.client();
     await auth.login(USER);
