@@ -18,7 +18,7 @@ const SETTLE_BOUND_MS = 3_000;
 const world = setupWorld();
 const refreshUrl = `${API}/auth/refresh-token`;
 
-type RefreshMode = 'ok' | 'slow' | 'drop' | '503' | '401' | 'revoke';
+type RefreshMode = 'ok' | 'slow' | 'drop' | '503' | '401' | 'reuse';
 type Command =
   | { kind: 'fetch'; tab: number; post: boolean; foreign: boolean; abortAfterMs: number | null }
   | { kind: 'expire-server' | 'expire-client' }
@@ -38,7 +38,7 @@ const tab = fc.nat(2);
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), foreign: fc.boolean(), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('expire-server' as const, 'expire-client' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('mode' as const), mode: fc.constantFrom<RefreshMode>('ok', 'slow', 'drop', '503', '401', 'revoke') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('mode' as const), mode: fc.constantFrom<RefreshMode>('ok', 'slow', 'drop', '503', '401', 'reuse') }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('login' as const, 'logout' as const, 'restore' as const, 'refresh' as const, 'dispose' as const, 'token' as const), tab }) },
 );
 const schedule: fc.Arbitrary<Schedule> = fc.record({
@@ -107,7 +107,8 @@ async function runSchedule(
           return new HttpResponse('unavailable', { status: 503 });
         case '401':
           return HttpResponse.json({ error: 'unauthorized' }, { status: 401 });
-        case 'revoke':
+        case 'reuse':
+          // What a client sees when the server detects reuse: the whole family revoked, then a 401.
           world.auth.revokeAll();
           return undefined;
         default:
