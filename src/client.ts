@@ -48,9 +48,12 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   const timer = createRefreshTimer(() => void refresher.refresh());
 
+  /** Ends the session; true when one was live (so `logout` fired). */
   const endSession = (reason: LogoutReason) => {
     timer.schedule(null);
-    if (store.end()) events.emit('logout', { reason });
+    const wasLive = store.end();
+    if (wasLive) events.emit('logout', { reason });
+    return wasLive;
   };
   const renewed = (grant: Grant<TUser>) => {
     timer.schedule(grant.refreshAt);
@@ -64,6 +67,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     return toSession(grant);
   };
 
+  const isNewer = (mine: Grant<TUser> | null, theirs: Grant<TUser>) =>
+    (mine?.expiresAt ?? -Infinity) > (theirs.expiresAt ?? Infinity);
+
   const tabs =
     options.crossTab ?? typeof BroadcastChannel === 'function'
       ? createCrossTab<TUser>(
@@ -72,7 +78,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
             if (message.type === 'login') began(message.grant);
             else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
             // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
-            else if (store.getState().status !== 'anonymous') {
+            // And a late message must not replace a newer token.
+            else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) {
               store.renew(message.grant);
               renewed(message.grant);
             }
@@ -104,8 +111,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     },
     onRenewed: renewed,
     onRejected() {
-      endSession('refresh_failed');
-      tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
+      // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
+      // cookie may simply have raced another tab's login.
+      if (endSession('refresh_failed')) tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
     onFailed: (error) => events.emit('error', { error }),
   });

@@ -1,3 +1,4 @@
+import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient } from 'tokenkeeper';
 import { createLockManager, installLockManager } from './support/lock-manager';
@@ -79,6 +80,30 @@ describe('cross-tab', () => {
     await settle();
     expect(reasons).toEqual(['refresh_failed', 'refresh_failed', 'refresh_failed']);
     expect(world.auth.stats.rejectedRefreshes - rejectedRefreshes).toBe(1);
+  });
+
+  it('a page-load restore that finds no session does not sign out the tabs that have one', async () => {
+    const [a] = await signedInTabs(1);
+    const reasons: string[] = [];
+    a!.onLogout(({ reason }) => reasons.push(reason));
+    // A new tab whose restore raced a login elsewhere: its refresh went out before the cookie existed.
+    world.server.use(http.post(`${API}/auth/refresh-token`, () => HttpResponse.json({ error: 'unauthorized' }, { status: 401 }), { once: true }));
+    const b = tab();
+    expect(await b.restore()).toBeNull();
+    await settle();
+    expect(a!.getState().status).toBe('authenticated');
+    expect(reasons).toEqual([]);
+  });
+
+  it('a late refreshed message never replaces a newer token', async () => {
+    const [a] = await signedInTabs(1);
+    const mine = await a!.getAccessToken();
+    const late = new BroadcastChannel(`tokenkeeper:${API}`);
+    const stale = { accessToken: 'older-token', expiresAt: Date.now() + 1_000, refreshAt: Date.now() + 500, user: null, userFromServer: false };
+    late.postMessage({ v: 1, type: 'refreshed', grant: stale });
+    await settle();
+    late.close();
+    expect(await a!.getAccessToken()).toBe(mine);
   });
 
   it('ignores garbage and messages from another version on the channel', async () => {
