@@ -120,14 +120,26 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   const tokens = createAccessTokens(store, refresher);
 
-  /** A login must not race a refresh: the later Set-Cookie would win, possibly the old session's. */
-  const afterRefresh = async () => {
-    tabs?.listen();
-    await refresher.inFlight();
+  /** The login or register on its way, so a logout asked for meanwhile can end what it brings. */
+  let signingIn: Promise<unknown> | null = null;
+  const signIn = (name: 'login' | 'register', body: unknown) => {
+    const pending = (async () => {
+      tabs?.listen();
+      // A login must not race a refresh: the later Set-Cookie would win, possibly the old session's.
+      await refresher.inFlight();
+      const grant = await requestGrant(name, body, null);
+      if (!grant) return null;
+      tell({ v: 1, type: 'login', grant });
+      return began(grant);
+    })();
+    signingIn = pending;
+    return pending.finally(() => {
+      if (signingIn === pending) signingIn = null;
+    });
   };
-  const signedIn = (grant: Grant<TUser>) => {
-    tell({ v: 1, type: 'login', grant });
-    return began(grant);
+  const signOut = () => {
+    endSession('user');
+    tell({ v: 1, type: 'logout', reason: 'user' });
   };
 
   return {
@@ -138,19 +150,21 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if (result.code === 'unauthorized') return null;
       throw result;
     },
-    async login(credentials) {
-      await afterRefresh();
-      return signedIn((await requestGrant('login', credentials, null)) as Grant<TUser>);
-    },
-    async register(fields) {
-      await afterRefresh();
-      const grant = await requestGrant('register', fields, null);
-      return grant ? signedIn(grant) : null;
-    },
+    login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
+    register: (fields) => signIn('register', fields),
     async logout(logoutOptions) {
-      const accessToken = store.grant()?.accessToken ?? null;
-      endSession('user');
-      tell({ v: 1, type: 'logout', reason: 'user' });
+      let accessToken = store.grant()?.accessToken ?? null;
+      signOut();
+      if (signingIn) {
+        // A login still on its way would begin a session after this logout, and its cookie would
+        // outlive it: let it land, end it too, and revoke that session at the server.
+        await signingIn.catch(() => {});
+        const late = store.grant();
+        if (late) {
+          accessToken = late.accessToken;
+          signOut();
+        }
+      }
       try {
         const answer = await call('logout', logoutOptions?.everywhere ? { everywhere: true } : undefined, accessToken);
         if (!answer.ok) events.emit('error', { error: errorForStatus('logout', answer.status) });

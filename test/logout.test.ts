@@ -80,3 +80,21 @@ describe('logout()', () => {
     expect(await auth.getAccessToken()).toBeNull();
   });
 });
+
+describe('logout() racing a login', () => {
+  it('ends the session the login brings and revokes it at the server', async () => {
+    const auth = world.client();
+    const events: string[] = [];
+    auth.on('login', () => events.push('login'));
+    auth.onLogout(({ reason }) => events.push(`logout:${reason}`));
+
+    const loggingIn = auth.login(USER);
+    await auth.logout(); // clicked before the login answered
+
+    await loggingIn;
+    expect(auth.getState().status).toBe('anonymous');
+    expect(await auth.getAccessToken()).toBeNull();
+    expect(events).toEqual(['login', 'logout:user']);
+    expect(await world.client().restore()).toBeNull(); // the login's cookie was revoked too
+  });
+});
