@@ -15,7 +15,7 @@ export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
     // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer can
     // simply be sent again; only a Request or a stream body needs a Request built and cloned up front.
     const isStream = typeof (init?.body as ReadableStream | null | undefined)?.getReader === 'function';
-    const attempt = input instanceof Request || isStream ? cloneable(input, init) : reusable(input, init);
+    const attempt = (input instanceof Request || isStream ? cloneable : reusable)(fetchImpl, input, init);
     // Rule 1: a caller's own Authorization is theirs; its 401s are theirs too.
     if (attempt.headers.has('Authorization')) return attempt.send(null);
 
@@ -37,44 +37,44 @@ export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
     void response.body?.cancel().catch(() => {});
     return attempt.send(next); // Once, never again: a second 401 is the caller's.
   };
+}
 
-  interface Attempt {
-    headers: Headers;
-    signal: AbortSignal | null | undefined;
-    /** Sends the request, with `Authorization: Bearer <token>` unless `token` is null. */
-    send(token: string | null): Promise<Response>;
-  }
+interface Attempt {
+  headers: Headers;
+  signal: AbortSignal | null | undefined;
+  /** Sends the request, with `Authorization: Bearer <token>` unless `token` is null. */
+  send(token: string | null): Promise<Response>;
+}
 
-  /** A URL input with a body that can be sent twice: no Request needed, only our own Headers. */
-  function reusable(input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
-    const headers = new Headers(init?.headers);
-    return {
-      headers,
-      signal: init?.signal,
-      send(token) {
-        if (token === null) return config.getFetch()(input, init);
-        headers.set('Authorization', `Bearer ${token}`);
-        return config.getFetch()(input, { ...init, headers });
-      },
-    };
-  }
+/** A URL input with a body that can be sent twice: no Request needed, only our own Headers. */
+function reusable(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
+  const headers = new Headers(init?.headers);
+  return {
+    headers,
+    signal: init?.signal,
+    send(token) {
+      if (token === null) return fetchImpl(input, init);
+      headers.set('Authorization', `Bearer ${token}`);
+      return fetchImpl(input, { ...init, headers });
+    },
+  };
+}
 
-  /** A Request or a stream body: build the Request once, and keep an unsent copy for the replay. */
-  function cloneable(input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
-    let request = new Request(input, init);
-    let spare: Request | undefined;
-    return {
-      headers: request.headers,
-      signal: request.signal,
-      send(token) {
-        if (token === null) return config.getFetch()(request);
-        if (spare) request = spare;
-        else if (request.body !== null) spare = request.clone();
-        request.headers.set('Authorization', `Bearer ${token}`);
-        return config.getFetch()(request);
-      },
-    };
-  }
+/** A Request or a stream body: build the Request once, and keep an unsent copy for the replay. */
+function cloneable(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
+  let request = new Request(input, init);
+  let spare: Request | undefined;
+  return {
+    headers: request.headers,
+    signal: request.signal,
+    send(token) {
+      if (token === null) return fetchImpl(request);
+      if (spare) request = spare;
+      else if (request.body !== null) spare = request.clone();
+      request.headers.set('Authorization', `Bearer ${token}`);
+      return fetchImpl(request);
+    },
+  };
 }
 
 function parseUrl(input: RequestInfo | URL): URL | null {
