@@ -20,7 +20,6 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
   let handle: ReturnType<typeof setTimeout> | undefined;
   let dueAt: number | null = null;
   let disposed = false;
-  const target = typeof window === 'undefined' ? undefined : window;
 
   // Due stays set until the client schedules the next token: if this refresh fails (offline),
   // the next wake-up (`online`, `focus`…) tries again, with no timer to spin in a loop.
@@ -30,7 +29,7 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
   const listen = (on: boolean) => {
     for (const type of WAKE_EVENTS) {
       // visibilitychange fires on document and bubbles to window only in some browsers: listen on document.
-      const source = type === 'visibilitychange' ? globalThis.document : target;
+      const source: EventTarget | undefined = type === 'visibilitychange' ? globalThis.document : globalThis.window;
       if (on) source?.addEventListener(type, check);
       else source?.removeEventListener(type, check);
     }
