@@ -6,9 +6,9 @@
 // ACCESS_TOKEN_TTL (seconds, default 30 so that a silent refresh shows up soon).
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeOnSignals, numberFromEnv, runIfMain } from './server/cli.mjs';
 import { DEMO_USER, startServer } from './server/index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,15 +76,6 @@ export async function startDemo(options = {}) {
   return { ...server, url: `http://localhost:${server.port}` };
 }
 
-/** @param {string} name @param {number} fallback @param {number} min */
-function numberFromEnv(name, fallback, min) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
-  return value;
-}
-
 async function main() {
   const started = performance.now();
   const port = numberFromEnv('PORT', 4000, 0);
@@ -106,18 +97,8 @@ tokenkeeper demo, built in ${seconds} s
   Access tokens live ${accessTokenTtl} s (ACCESS_TOKEN_TTL): watch the event log for silent refreshes.
   Open a second tab and log out in one: both sign out. Ctrl+C stops the server.
 `);
-  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-    process.once(signal, async () => {
-      await server.close();
-      process.exit(0);
-    });
-  }
+  closeOnSignals(server);
 }
 
 // Run only when executed directly (`node examples/start.mjs`), so tests can import buildDemo/startDemo.
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main);

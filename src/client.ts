@@ -55,7 +55,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     if (wasLive) events.emit('logout', { reason });
     return wasLive;
   };
+  /** A new token for the current session, from our refresh or another tab's. */
   const renewed = (grant: Grant<TUser>) => {
+    store.renew(grant);
     timer.schedule(grant.refreshAt);
     events.emit('refresh', { expiresAt: grant.expiresAt });
   };
@@ -79,10 +81,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
             else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
             // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
             // And a late message must not replace a newer token.
-            else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) {
-              store.renew(message.grant);
-              renewed(message.grant);
-            }
+            else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) renewed(message.grant);
           },
         )
       : null;
@@ -137,6 +136,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if (signingIn === pending) signingIn = null;
     });
   };
+  const refreshNow = () => {
+    tabs?.listen();
+    return refresher.refresh();
+  };
   const signOut = () => {
     endSession('user');
     tell({ v: 1, type: 'logout', reason: 'user' });
@@ -144,8 +147,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   return {
     async restore() {
-      tabs?.listen();
-      const result = await refresher.refresh();
+      const result = await refreshNow();
       if (!(result instanceof AuthError)) return toSession(result);
       if (result.code === 'unauthorized') return null;
       throw result;
@@ -174,8 +176,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       }
     },
     async refresh() {
-      tabs?.listen();
-      const result = await refresher.refresh();
+      const result = await refreshNow();
       if (result instanceof AuthError) throw result;
       return toSession(result);
     },

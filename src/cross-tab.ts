@@ -1,3 +1,4 @@
+import { isRecord } from './is-record';
 import type { Grant } from './session-store';
 import { isHeaderSafeToken } from './token-response';
 
@@ -52,15 +53,12 @@ export function createCrossTab<TUser>(
 const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
 function isTabMessage<TUser>(data: unknown): data is TabMessage<TUser> {
-  if (typeof data !== 'object' || data === null) return false;
-  const message = data as Record<string, unknown>;
-  if (message['v'] !== 1) return false;
-  if (message['type'] === 'logout') return message['reason'] === 'user' || message['reason'] === 'refresh_failed';
-  if (message['type'] !== 'login' && message['type'] !== 'refreshed') return false;
-  const grant = message['grant'] as Record<string, unknown> | null;
+  if (!isRecord(data) || data['v'] !== 1) return false;
+  if (data['type'] === 'logout') return data['reason'] === 'user' || data['reason'] === 'refresh_failed';
+  if (data['type'] !== 'login' && data['type'] !== 'refreshed') return false;
+  const grant = data['grant'];
   return (
-    typeof grant === 'object' &&
-    grant !== null &&
+    isRecord(grant) &&
     isHeaderSafeToken(grant['accessToken']) &&
     isNullableNumber(grant['expiresAt']) &&
     isNullableNumber(grant['refreshAt']) &&

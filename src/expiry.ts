@@ -1,10 +1,11 @@
 import { jwtDecode } from 'jwt-decode';
+import { isRecord } from './is-record';
 
 /** The JWT's claims, or `null` for an opaque token. */
 export function decodeClaims(token: string): Record<string, unknown> | null {
   try {
     const claims: unknown = jwtDecode(token);
-    return typeof claims === 'object' && claims !== null && !Array.isArray(claims) ? (claims as Record<string, unknown>) : null;
+    return isRecord(claims) ? claims : null;
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ export interface RefresherDeps<TUser> {
   store: SessionStore<TUser>;
   /** Gets a new token (from the server, or one another tab just shared); throws `AuthError`. */
   fetchGrant(previous: Grant<TUser> | null): Promise<Grant<TUser>>;
-  /** A new token was stored. */
+  /** A new token for the session: store and announce it. */
   onRenewed(grant: Grant<TUser>): void;
   /** The server refused the refresh (401/403): the session is over. */
   onRejected(): void;
@@ -50,10 +50,7 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
       const grant = await deps.fetchGrant(store.grant());
       if (store.epoch() !== epoch) return sessionNow();
       // A grant another tab shared is already stored and announced.
-      if (grant !== store.grant()) {
-        store.renew(grant);
-        deps.onRenewed(grant);
-      }
+      if (grant !== store.grant()) deps.onRenewed(grant);
       return grant;
     } catch (thrown) {
       const error =

@@ -1,10 +1,8 @@
 import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
+import { isRecord } from './is-record';
 import type { Grant } from './session-store';
 import type { AuthUser, TokenResponse } from './types';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { countPageListeners } from './support/listener-count';
 import { setupWorld, USER } from './support/world';
 
 // Timers in background tabs are throttled or frozen: coming back must refresh a due token at once.
@@ -54,20 +55,7 @@ describe('wake-up', () => {
   });
 
   it('leaves no listener behind after logout or dispose()', async () => {
-    const live = new Map<string, number>();
-    for (const target of [window, document]) {
-      const add = target.addEventListener.bind(target);
-      const remove = target.removeEventListener.bind(target);
-      vi.spyOn(target, 'addEventListener').mockImplementation((type, ...rest) => {
-        live.set(type, (live.get(type) ?? 0) + 1);
-        add(type, ...rest);
-      });
-      vi.spyOn(target, 'removeEventListener').mockImplementation((type, ...rest) => {
-        live.set(type, (live.get(type) ?? 0) - 1);
-        remove(type, ...rest);
-      });
-    }
-    const count = () => [...live.values()].reduce((sum, n) => sum + n, 0);
+    const count = countPageListeners();
 
     const auth = world.client({ crossTab: true });
     expect(count()).toBe(0); // creating a client attaches nothing

@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import { countPageListeners } from '../support/listener-count';
 
 /**
  * Instruments the globals the client may leave things in, so a test can prove that after
@@ -7,19 +8,7 @@ import { vi } from 'vitest';
  * in the tests are far shorter).
  */
 export function installLeakProbes(longTimerMs = 1_000) {
-  const listeners = new Map<string, number>();
-  for (const target of [window, document]) {
-    const add = target.addEventListener.bind(target);
-    const remove = target.removeEventListener.bind(target);
-    vi.spyOn(target, 'addEventListener').mockImplementation((type, ...rest) => {
-      listeners.set(type, (listeners.get(type) ?? 0) + 1);
-      add(type, ...rest);
-    });
-    vi.spyOn(target, 'removeEventListener').mockImplementation((type, ...rest) => {
-      listeners.set(type, (listeners.get(type) ?? 0) - 1);
-      remove(type, ...rest);
-    });
-  }
+  const listeners = countPageListeners();
 
   let openChannels = 0;
   const NativeChannel = globalThis.BroadcastChannel;
@@ -59,7 +48,7 @@ export function installLeakProbes(longTimerMs = 1_000) {
   }) as typeof clearTimeout);
 
   return {
-    listeners: () => [...listeners.values()].reduce((sum, n) => sum + n, 0),
+    listeners,
     openChannels: () => openChannels,
     longTimers: () => [...longTimers.values()],
   };
