@@ -123,6 +123,19 @@ describe('createAuthServer options', () => {
     expect(decodeJwt((await auth.issueTokens('alice@example.com')).accessToken).sub).toBe('u2');
   });
 
+  test('marks the cookie Secure wherever a browser keeps a Secure cookie, and only there', async () => {
+    const setCookie = async (baseUrl: string) => {
+      server.use(...createAuthServer({ baseUrl, users }).handlers);
+      const res = await login(`${baseUrl}/auth/login`);
+      expect(res.status).toBe(200);
+      return res.headers.getSetCookie()[0];
+    };
+    expect(await setCookie('http://api.test')).not.toMatch(/Secure/); // dropped over plain http
+    expect(await setCookie('https://api.test')).toMatch(/; Secure;/);
+    expect(await setCookie('http://localhost:8080')).toMatch(/; Secure;/); // a secure context
+    expect(await setCookie('http://127.0.0.1:8080')).toMatch(/; Secure;/);
+  });
+
   test('throws on a relative baseUrl', () => {
     expect(() => createAuthServer({ baseUrl: '/api' })).toThrow(TypeError);
   });

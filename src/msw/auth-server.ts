@@ -1,5 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
-import { clearRefreshCookie, setRefreshCookie } from './cookies';
+import { clearRefreshCookie, isSecureOrigin, setRefreshCookie } from './cookies';
 import { randomToken } from './encoding';
 import { resolveEndpoints } from './endpoints';
 import { importHmacKey, signJwt, verifyJwt, type JwtClaims } from './jwt';
@@ -35,7 +35,9 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   // Read at call time, so vi.useFakeTimers() steers the default clock too.
   const now = (): number => (options.now ?? Date.now)();
   const urls = resolveEndpoints(options.baseUrl, options.endpoints ?? {});
-  const cookie = { name: cookieName, path: urls.cookiePath };
+  // Set by login, register and refresh, sent to refresh and logout: Secure only if all keep it.
+  const secure = [urls.login, urls.register, urls.refresh, urls.logout].every(isSecureOrigin);
+  const cookie = { name: cookieName, path: urls.cookiePath, secure };
   const secret = options.secret ?? randomToken(32);
   let key: Promise<CryptoKey> | undefined;
   const signingKey = (): Promise<CryptoKey> => (key ??= importHmacKey(secret));

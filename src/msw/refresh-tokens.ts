@@ -92,7 +92,9 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
       if (family.revoked) return { ok: false, reason: 'revoked' };
       const now = options.now();
       if (now >= record.expiresAt) return { ok: false, reason: 'expired' };
-      if (record.replacedAt !== undefined && now - record.replacedAt > options.reuseInterval * 1000) {
+      // Half-open window [replacedAt, replacedAt + interval): with 0 no second presentation
+      // passes, even one in the same millisecond as the rotation.
+      if (record.replacedAt !== undefined && now - record.replacedAt >= options.reuseInterval * 1000) {
         family.revoked = true;
         return { ok: false, reason: 'reused' };
       }

@@ -22,7 +22,9 @@ export interface MockUser {
  */
 export interface AuthServerOptions {
   /**
-   * Absolute URL of the API; endpoint paths are appended to its path.
+   * Absolute URL of the API; endpoint paths are appended to its path. The refresh cookie is
+   * `Secure` unless this is plain http to a host other than localhost (browsers drop a Secure
+   * cookie there), so `http://api.test` works too.
    *
    * @example 'https://api.example.com'
    * @example 'https://x.io/v1' // login at https://x.io/v1/auth/login
@@ -43,11 +45,12 @@ export interface AuthServerOptions {
    */
   refreshTokenTtl?: number;
   /**
-   * Grace period, in seconds, during which an already rotated refresh token still works (two tabs
-   * refreshing at once). Presented later, it counts as reuse and revokes its whole family.
+   * Grace period, in seconds from a refresh token's first rotation, during which it still works
+   * (two tabs refreshing at once). Presented at or after its end, it counts as reuse and revokes
+   * its whole family. With `0` any second presentation is reuse, even in the same millisecond.
    *
    * @default 10
-   * @example 0 // no grace period
+   * @example 0 // no grace period: test reuse detection with a frozen `now`
    */
   reuseInterval?: number;
   /**
