@@ -1,4 +1,4 @@
-import { getCurrentScope, hasInjectionContext, inject, onScopeDispose, shallowReadonly, shallowRef } from 'vue';
+import { getCurrentInstance, getCurrentScope, hasInjectionContext, inject, onBeforeMount, onScopeDispose, shallowReadonly, shallowRef } from 'vue';
 import type { InjectionKey, Plugin, Ref } from 'vue';
 import type { AuthClient, AuthState, AuthStatus, AuthUser } from './types';
 
@@ -25,8 +25,10 @@ export function createAuthPlugin<TUser = AuthUser>(client: AuthClient<TUser>): P
 /**
  * The session as readonly refs, kept current from `client.subscribe`, plus the client's methods.
  * Call it in `setup()` or inside an `effectScope()`: it unsubscribes when that scope is disposed
- * (outside any scope it stays subscribed until `client.dispose()`). Without the plugin, pass the
- * client (e.g. in a scope that has no app); otherwise it throws.
+ * (outside any scope it stays subscribed until `client.dispose()`). In a component it subscribes
+ * when the component mounts, so server rendering, which never mounts, renders `getState()` and
+ * leaves no subscription behind. Without the plugin, pass the client (e.g. in a scope that has
+ * no app); otherwise it throws.
  * @example
  * const { status, user, logout } = useAuth<MyUser>();
  * const greeting = computed(() => (status.value === 'authenticated' ? `Hi ${user.value?.name}` : 'Sign in'));
@@ -42,8 +44,15 @@ export function useAuth<TUser = AuthUser>(client?: AuthClient<TUser>): UseAuthRe
     refs.expiresAt.value = state.expiresAt;
   };
   assign(auth.getState());
-  const unsubscribe = auth.subscribe(assign);
-  if (getCurrentScope()) onScopeDispose(unsubscribe);
+  const subscribe = () => {
+    assign(auth.getState()); // whatever changed since setup
+    const unsubscribe = auth.subscribe(assign);
+    if (getCurrentScope()) onScopeDispose(unsubscribe);
+  };
+  // In a component, subscribe when it mounts: server rendering never mounts nor unmounts, so a
+  // subscription from setup() would outlive every render. Elsewhere (an effectScope), at once.
+  if (getCurrentInstance()) onBeforeMount(subscribe);
+  else subscribe();
   return {
     // Shallow, so `user.value` is the client's own object rather than a proxy of it.
     status: shallowReadonly(refs.status),

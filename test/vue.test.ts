@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
-import { createApp, defineComponent, effectScope, h, inject, nextTick, watch, type Ref } from 'vue';
+import { createApp, createSSRApp, defineComponent, effectScope, h, inject, nextTick, watch, type Ref } from 'vue';
+import { renderToString } from 'vue/server-renderer';
 import type { AuthClient, AuthState } from 'tokenkeeper';
 import { authClientKey, createAuthPlugin, useAuth } from 'tokenkeeper/vue';
 import { setupWorld, USER } from './support/world';
@@ -109,6 +110,27 @@ describe('tokenkeeper/vue', () => {
     await nextTick();
     expect(fromApp.status.value).toBe('authenticated'); // no longer fed
     expect(statuses).toEqual(['authenticated']);
+  });
+
+  it('hydrates server-rendered markup without a mismatch and then follows the session', async () => {
+    const auth = world.client();
+    const { client, seen } = watched(auth);
+    const app = () => createSSRApp(Status).use(createAuthPlugin(client));
+    const container = document.createElement('div');
+    container.innerHTML = await renderToString(app());
+    expect(seen.listeners.size).toBe(0); // the server render subscribed nothing
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    const hydrated = app();
+    hydrated.mount(container);
+    expect(seen.listeners.size).toBe(1);
+    await auth.login(USER);
+    await nextTick();
+    expect(container.textContent).toBe(`authenticated|Alice|${auth.getState().expiresAt}`);
+    expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
+    hydrated.unmount();
+    expect(seen.listeners.size).toBe(0);
   });
 
   it('throws a clear error without the plugin', () => {
