@@ -42,9 +42,16 @@ export class AuthError extends Error {
 }
 
 /**
- * True for an {@link AuthError}, also one from another copy of the library or another realm,
- * where `instanceof` fails.
+ * True for an {@link AuthError}, also one from another copy of the library or another realm (an
+ * iframe, a `node:vm` context), where `instanceof` fails: any error named `'AuthError'` with a
+ * string `code`.
+ *
+ * @example
+ * if (isAuthError(error) && error.code === 'timeout') retryLater();
  */
 export function isAuthError(value: unknown): value is AuthError {
-  return value instanceof AuthError || (value instanceof Error && value.name === 'AuthError' && 'code' in value);
+  if (value instanceof AuthError) return true;
+  // Object.prototype.toString reads the internal error brand, which holds across realms.
+  const isError = value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+  return isError && (value as Error).name === 'AuthError' && typeof (value as { code?: unknown }).code === 'string';
 }

@@ -1,3 +1,7 @@
+import { transformSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AuthError, isAuthError } from 'tokenkeeper';
@@ -56,6 +60,24 @@ describe('AuthError codes', () => {
     await expect(world.client().login(USER)).rejects.toMatchObject({ code: 'invalid_response', status: 200 });
     world.server.use(http.post(`${API}/auth/login`, () => HttpResponse.json({ ok: true })));
     await expect(world.client().login(USER)).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
+  it('isAuthError recognises an AuthError thrown in another realm, where instanceof Error fails', () => {
+    // The library's own errors module, run in a fresh node:vm context (as an iframe would hold it).
+    const source = transformSync(readFileSync(join(import.meta.dirname, '../src/errors.ts'), 'utf8'), {
+      loader: 'ts',
+      format: 'cjs',
+    }).code;
+    const realm = runInNewContext('({ module: { exports: {} } })') as { module: { exports: Record<string, unknown> } };
+    runInNewContext(`(function (module, exports) {${source}\n})(module, module.exports)`, realm);
+    const ForeignAuthError = realm.module.exports['AuthError'] as typeof AuthError;
+    const foreign: unknown = runInNewContext('try { throw new E("network", "offline") } catch (e) { e }', { E: ForeignAuthError });
+
+    expect(foreign).not.toBeInstanceOf(Error);
+    expect(isAuthError(foreign)).toBe(true);
+    const lookalike = runInNewContext('Object.assign(new Error("x"), { name: "AuthError" })') as unknown;
+    expect(isAuthError(lookalike)).toBe(false); // no code: not one of ours
+    expect(isAuthError({ name: 'AuthError', code: 'network', message: 'x' })).toBe(false); // not an Error at all
   });
 
   it('isAuthError also recognises an AuthError from another copy of the library', () => {
