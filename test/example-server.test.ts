@@ -129,7 +129,7 @@ describe('refresh', () => {
     expect(again.status).toBe(200);
     // Both rotations stay usable: the browser keeps whichever Set-Cookie arrived last.
     expect((await call('POST', '/auth/refresh-token', { cookie: cookieOf(first) })).status).toBe(200);
-    expect(server.stats).toMatchObject({ refreshes: 3, reuseDetected: 0 });
+    expect(server.stats).toMatchObject({ refreshes: 3, rotations: 2, reuseDetected: 0 });
   });
 
   it('treats the old token after the interval as reuse and revokes the whole family', async () => {
@@ -144,6 +144,24 @@ describe('refresh', () => {
     // The legitimate newest token dies too: we cannot tell who holds the copy.
     expect((await call('POST', '/auth/refresh-token', { cookie: newest })).status).toBe(401);
     expect(server.stats).toMatchObject({ refreshes: 1, rejectedRefreshes: 2, reuseDetected: 1 });
+  });
+
+  it('with a reuse interval of 0, a second presentation in the same millisecond is reuse', async () => {
+    const strict = await startServer({ port: 0, reuseInterval: 0, now: () => clock });
+    try {
+      const login = await fetch(`${strict.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO) });
+      const refresh = (cookie: string) => fetch(`${strict.url}/auth/refresh-token`, { method: 'POST', headers: { Cookie: cookie } });
+      const first = await refresh(cookieOf(login));
+      expect(first.status).toBe(200);
+      // The clock has not moved: the old token comes back 0 ms after its rotation.
+      const second = await refresh(cookieOf(login));
+      expect(second.status).toBe(401);
+      expect(await second.json()).toEqual({ error: 'invalid_refresh_token', reason: 'reused' });
+      expect((await refresh(cookieOf(first))).status).toBe(401);
+      expect(strict.stats).toMatchObject({ refreshes: 1, rotations: 1, reuseDetected: 1, rejectedRefreshes: 2 });
+    } finally {
+      await strict.close();
+    }
   });
 
   it('rejects a missing, unknown or expired cookie', async () => {
@@ -240,7 +258,7 @@ describe('test helpers', () => {
     expect(await (await call('GET', '/__stats')).json()).toMatchObject({ logins: 1, meRequests: 0 });
     expect((await call('POST', '/__reset')).status).toBe(204);
     expect(await (await call('GET', '/__stats')).json()).toEqual({
-      logins: 0, registrations: 0, refreshes: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
+      logins: 0, registrations: 0, refreshes: 0, rotations: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
     });
   });
 });

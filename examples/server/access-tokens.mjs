@@ -1,6 +1,6 @@
-// Short-lived access tokens: HS256 JWTs signed and checked with jose.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+// Short-lived access tokens: JWTs signed and checked with jose, HS256 or ES256, `kid` in every header.
+import { randomUUID } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 
 /**
  * @typedef {{ id: string, email: string, name: string }} User
@@ -9,27 +9,28 @@ import { SignJWT, jwtVerify } from 'jose';
 
 /**
  * @param {object} options
- * @param {string | Uint8Array} [options.secret] HMAC key; random by default (tokens die with the process)
+ * @param {import('./signing-keys.mjs').SigningKey} options.key
+ * @param {import('./stores/index.d.mts').AuthStore} options.store holds the generation that expireAll() bumps
  * @param {number} options.ttl seconds
  * @param {() => number} options.now clock, epoch ms
  */
-export function createAccessTokens({ secret = randomBytes(32), ttl, now }) {
-  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-  // Bumped by expireAll(). A counter rather than an issued-at cut-off, because
-  // `iat` has one-second resolution and tokens issued in the same second would survive.
-  let generation = 0;
+export function createAccessTokens({ key, store, ttl, now }) {
+  const { alg, kid } = key;
+  // ES256 tokens are checked as an API server would: against the published key set, by kid.
+  const verifyKey = key.publicJwk ? createLocalJWKSet({ keys: [key.publicJwk] }) : key.privateKey;
 
   return {
     /** @param {User} user @returns {Promise<string>} */
-    issue(user) {
+    async issue(user) {
       const iat = Math.floor(now() / 1000);
-      return new SignJWT({ email: user.email, name: user.name, gen: generation })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      // The generation comes from the store, so expireAll() on one instance reaches all of them.
+      return new SignJWT({ email: user.email, name: user.name, gen: await store.accessTokenGeneration() })
+        .setProtectedHeader({ alg, typ: 'JWT', kid })
         .setSubject(user.id)
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttl)
         .setJti(randomUUID())
-        .sign(key);
+        .sign(key.privateKey);
     },
 
     /** @param {string | null} token @returns {Promise<Claims | null>} null when invalid or expired */
@@ -37,16 +38,21 @@ export function createAccessTokens({ secret = randomBytes(32), ttl, now }) {
       if (!token) return null;
       try {
         // Pin the algorithm: never let the token's header choose how it is checked.
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], currentDate: new Date(now()) });
-        return payload.gen === generation ? /** @type {Claims} */ (payload) : null;
+        const { payload, protectedHeader } = await jwtVerify(token, /** @type {Uint8Array} */ (verifyKey), {
+          algorithms: [alg],
+          currentDate: new Date(now()),
+        });
+        if (protectedHeader.kid !== kid) return null;
+        return payload['gen'] === (await store.accessTokenGeneration()) ? /** @type {Claims} */ (payload) : null;
       } catch {
         return null;
       }
     },
 
-    /** Invalidates every access token issued so far (demo of a silent refresh). */
-    expireAll() {
-      generation += 1;
-    },
+    /** The public key set, for ES256; `undefined` for HS256, whose key must never be published. */
+    jwks: () => (key.publicJwk ? { keys: [key.publicJwk] } : undefined),
+
+    /** Invalidates every access token issued so far, on every instance (demo of a silent refresh). */
+    expireAll: () => store.bumpAccessTokenGeneration(),
   };
 }

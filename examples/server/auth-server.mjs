@@ -1,12 +1,14 @@
-// The auth server as a plain request handler: routes, users and counters.
-// It does not listen; see index.mjs for that.
-import { randomUUID } from 'node:crypto';
+// The auth server as a plain request handler: routes and counters. Users and sessions live in
+// the store, keys come from configuration: an instance decides nothing alone, so any number of
+// them can share one store. It does not listen; see index.mjs for that.
 import { createAccessTokens } from './access-tokens.mjs';
 import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
 import { hashPassword, verifyPassword } from './passwords.mjs';
-import { createRefreshTokenStore } from './refresh-tokens.mjs';
+import { createRefreshTokens } from './refresh-tokens.mjs';
+import { loadSigningKey } from './signing-keys.mjs';
+import { createMemoryStore } from './stores/memory-store.mjs';
 
-/** @typedef {import('./access-tokens.mjs').User & { passwordHash: string }} StoredUser */
+/** @typedef {import('./stores/index.d.mts').StoredUser} StoredUser */
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password', name: 'Demo User' };
 
@@ -17,7 +19,11 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  * @property {number} [reuseInterval] seconds, default 10: how long the refresh token just
  *   replaced still yields a fresh rotation instead of counting as reuse
  * @property {readonly string[]} [allowedOrigins] origins that get CORS headers, default none
- * @property {string | Uint8Array} [secret] JWT HMAC key, default random
+ * @property {'HS256' | 'ES256'} [jwtAlg] default 'HS256'
+ * @property {string | Uint8Array} [secret] HS256 key, default random (tokens die with the process)
+ * @property {string | import('jose').JWK} [privateKey] ES256 key (JWK or PEM), default generated
+ * @property {import('./stores/index.d.mts').AuthStore} [store] where users and sessions live,
+ *   default a memory store on `now`; the caller closes a store it passes
  * @property {{ email: string, password: string, name?: string }[]} [users] seed users, default [DEMO_USER]
  * @property {() => number} [now] clock, epoch ms (inject one in tests)
  * @property {string} [cookieName] default 'tk_refresh'
@@ -25,19 +31,19 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  */
 
 const zeroStats = () => ({
-  logins: 0, registrations: 0, refreshes: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
+  logins: 0, registrations: 0, refreshes: 0, rotations: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
 });
 
 /** @param {AuthAppOptions} [options] */
 export function createAuthApp(options = {}) {
   const {
-    accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], secret,
+    accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], jwtAlg, secret, privateKey,
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024,
   } = options;
-  const accessTokens = createAccessTokens({ ttl: accessTokenTtl, now, ...(secret ? { secret } : {}) });
-  const refreshTokens = createRefreshTokenStore({ ttl: refreshTokenTtl, reuseInterval, now });
-  /** @type {Map<string, StoredUser>} */ const usersByEmail = new Map();
-  /** @type {Map<string, StoredUser>} */ const usersById = new Map();
+  const store = options.store ?? createMemoryStore({ now });
+  const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
+  /** @type {ReturnType<typeof createAccessTokens>} set by `ready`, which every route awaits */
+  let accessTokens;
   const stats = zeroStats();
 
   // Path=/auth: the refresh token travels only to the auth endpoints, never to /api.
@@ -46,18 +52,27 @@ export function createAuthApp(options = {}) {
   const clearCookie = () => cookie('', 0);
   const publicUser = (/** @type {StoredUser} */ { id, email, name }) => ({ id, email, name });
 
-  /** @param {{ email: string, password: string, name?: string }} input */
+  /**
+   * Creates a user with a store-assigned id; `null` when the email is taken.
+   * @param {{ email: string, password: string, name?: string }} input
+   */
   async function addUser({ email, password, name }) {
     const passwordHash = await hashPassword(password);
-    const user = { id: randomUUID(), email, name: name || email.split('@')[0] || email, passwordHash };
-    usersByEmail.set(email.toLowerCase(), user);
-    usersById.set(user.id, user);
-    return user;
+    return store.createUser({ email, name: name || email.split('@')[0] || email, passwordHash });
   }
+  // Idempotent: every instance seeds at start, the first one creates, the others find it there.
+  /** @param {{ email: string, password: string, name?: string }} input */
+  const seed = async (input) => (await store.findUserByEmail(input.email)) ?? (await addUser(input));
   // Checked when the email is unknown, so a login takes as long either way and
   // response times do not reveal which emails have accounts.
   let dummyHash = '';
-  const ready = Promise.all([hashPassword('dummy').then((h) => (dummyHash = h)), ...seedUsers.map(addUser)]);
+  /** @type {import('./signing-keys.mjs').SigningKey | undefined} */
+  let signingKey;
+  const ready = (async () => {
+    signingKey = await loadSigningKey({ ...(jwtAlg ? { alg: jwtAlg } : {}), ...(secret ? { secret } : {}), ...(privateKey ? { privateKey } : {}) });
+    accessTokens = createAccessTokens({ key: signingKey, store, ttl: accessTokenTtl, now });
+    await Promise.all([hashPassword('dummy').then((h) => (dummyHash = h)), ...seedUsers.map(seed)]);
+  })();
 
   /** @param {import('./http.mjs').Req} req */
   async function credentials(req) {
@@ -71,10 +86,11 @@ export function createAuthApp(options = {}) {
 
   /**
    * Starts a session: a new refresh token family plus an access token.
-   * @param {import('./http.mjs').Res} res @param {StoredUser} user
+   * @param {import('./http.mjs').Req} req @param {import('./http.mjs').Res} res @param {StoredUser} user
    */
-  async function startSession(res, user, status = 200) {
-    res.setHeader('Set-Cookie', cookie(refreshTokens.issue(user.id), refreshTokenTtl));
+  async function startSession(req, res, user, status = 200) {
+    const { token } = await refreshTokens.issue(user.id, req.headers['user-agent']);
+    res.setHeader('Set-Cookie', cookie(token, refreshTokenTtl));
     const accessToken = await accessTokens.issue(user);
     sendJson(res, status, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
   }
@@ -82,7 +98,7 @@ export function createAuthApp(options = {}) {
   /** @param {import('./http.mjs').Req} req */
   async function authenticate(req) {
     const claims = await accessTokens.verify(bearerToken(req));
-    const user = claims && usersById.get(claims.sub);
+    const user = claims ? await store.findUserById(claims.sub) : undefined;
     if (!claims || !user) {
       throw new HttpError(401, 'invalid_token', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
@@ -93,26 +109,28 @@ export function createAuthApp(options = {}) {
   const routes = {
     async 'POST /auth/login'(req, res) {
       const { email, password } = await credentials(req);
-      const user = usersByEmail.get(email.toLowerCase());
+      const user = await store.findUserByEmail(email);
       const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
       if (!user || !valid) throw new HttpError(401, 'invalid_credentials');
       stats.logins++;
-      await startSession(res, user);
+      await startSession(req, res, user);
     },
 
     async 'POST /auth/register'(req, res) {
       const input = await credentials(req);
       if (!/^[^@\s]+@[^@\s]+$/.test(input.email)) throw new HttpError(422, 'invalid_email');
       if (input.password.length < 8) throw new HttpError(422, 'weak_password', { message: 'at least 8 characters' });
-      if (usersByEmail.has(input.email.toLowerCase())) throw new HttpError(409, 'email_taken');
+      // The store decides atomically, so two instances cannot both register one email.
+      const user = await addUser(input);
+      if (!user) throw new HttpError(409, 'email_taken');
       stats.registrations++;
-      await startSession(res, await addUser(input), 201);
+      await startSession(req, res, user, 201);
     },
 
     async 'POST /auth/refresh-token'(req, res) {
       const token = parseCookies(req.headers.cookie)[cookieName];
-      const result = token ? refreshTokens.rotate(token) : /** @type {const} */ ({ ok: false, reason: 'missing' });
-      const user = result.ok ? usersById.get(result.userId) : undefined;
+      const result = token ? await refreshTokens.rotate(token) : /** @type {const} */ ({ ok: false, reason: 'missing' });
+      const user = result.ok ? await store.findUserById(result.userId) : undefined;
       if (!result.ok || !user) {
         stats.rejectedRefreshes++;
         if (!result.ok && result.reason === 'reused') stats.reuseDetected++;
@@ -120,6 +138,7 @@ export function createAuthApp(options = {}) {
         throw new HttpError(401, 'invalid_refresh_token', { reason: result.ok ? 'unknown' : result.reason });
       }
       stats.refreshes++;
+      if (result.rotated) stats.rotations++;
       res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
       sendJson(res, 200, { accessToken: await accessTokens.issue(user), expiresIn: accessTokenTtl });
     },
@@ -130,11 +149,11 @@ export function createAuthApp(options = {}) {
         await readJson(req, maxBodyBytes).catch(() => undefined)
       );
       const token = parseCookies(req.headers.cookie)[cookieName];
-      const cookieUser = token ? refreshTokens.revoke(token) : undefined;
+      const cookieUser = token ? await refreshTokens.revoke(token) : undefined;
       if (body?.everywhere === true) {
         // The cookie or a (still valid) access token identifies whose sessions to end.
         const bearerUser = (await accessTokens.verify(bearerToken(req)))?.sub;
-        for (const userId of new Set([cookieUser, bearerUser])) if (userId) refreshTokens.revokeUser(userId);
+        for (const userId of new Set([cookieUser, bearerUser])) if (userId) await refreshTokens.revokeUser(userId);
       }
       stats.logouts++;
       res.setHeader('Set-Cookie', clearCookie());
@@ -150,8 +169,15 @@ export function createAuthApp(options = {}) {
     // Demo helper: forces the next API call to 401, so the client's silent refresh shows.
     async 'POST /api/expire-access-tokens'(req, res) {
       await authenticate(req);
-      accessTokens.expireAll();
+      await accessTokens.expireAll();
       sendJson(res, 204);
+    },
+
+    // The public half of the ES256 key, for API servers (examples/api-server). Never for HS256.
+    'GET /.well-known/jwks.json'(_req, res) {
+      const jwks = accessTokens.jwks();
+      if (!jwks) throw new HttpError(404, 'not_found');
+      sendJson(res, 200, jwks, { 'Cache-Control': 'public, max-age=300' });
     },
 
     'GET /api/echo-headers'(req, res) {
@@ -189,13 +215,22 @@ export function createAuthApp(options = {}) {
 
   return {
     handle,
-    /** Resolves once seed users are hashed. */
-    ready: ready.then(() => {}),
+    /** Resolves once the signing key is loaded and seed users are in the store. */
+    ready,
+    store,
+    /** The signing key's algorithm and id; `generated`: none was configured, tokens die with the process. */
+    get signingKey() {
+      if (!signingKey) throw new Error('signingKey is known once `ready` resolves');
+      return { alg: signingKey.alg, kid: signingKey.kid, generated: signingKey.generated };
+    },
     /** Live counters (the same object /__stats returns). */
     stats,
     /** Zeroes the counters; users and sessions stay. */
     reset: () => void Object.assign(stats, zeroStats()),
     /** Same as POST /api/expire-access-tokens. */
-    expireAccessTokens: () => accessTokens.expireAll(),
+    expireAccessTokens: async () => {
+      await ready;
+      await accessTokens.expireAll();
+    },
   };
 }

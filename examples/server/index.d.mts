@@ -1,17 +1,28 @@
 // Types for TypeScript callers (the tests); the implementation is plain JavaScript.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
+import type { AuthStore } from './stores/index.mjs';
+
+export type { AuthStore, Family, MfaState, RedisStoreOptions, StoredUser, TokenRecord } from './stores/index.mjs';
+export { createMemoryStore, createRedisStore, createStore } from './stores/index.mjs';
 
 export interface AuthAppOptions {
   /** Seconds. @default 60 */
   accessTokenTtl?: number;
   /** Seconds. @default 86400 */
   refreshTokenTtl?: number;
-  /** Seconds in which the refresh token just replaced yields a fresh rotation instead of reuse. @default 10 */
+  /** Seconds in which the refresh token just replaced yields a fresh token instead of counting as reuse; 0: never. @default 10 */
   reuseInterval?: number;
   /** Origins that get CORS headers. @default [] */
   allowedOrigins?: readonly string[];
-  /** JWT HMAC key. @default 32 random bytes */
+  /** How access tokens are signed. ES256 publishes its public key at `/.well-known/jwks.json`. @default 'HS256' */
+  jwtAlg?: 'HS256' | 'ES256';
+  /** HS256 key; give every instance the same one. @default 32 random bytes (tokens die with the process) */
   secret?: string | Uint8Array;
+  /** ES256 key: a JWK (object or JSON) or a PEM; give every instance the same one. @default generated (tokens die with the process) */
+  privateKey?: string | JWK;
+  /** Where users, sessions and MFA state live. The caller closes a store it passes. @default a memory store on `now` */
+  store?: AuthStore;
   /** Seed users. @default [DEMO_USER] */
   users?: { email: string; password: string; name?: string }[];
   /** Clock, epoch ms. @default Date.now */
@@ -25,7 +36,10 @@ export interface AuthAppOptions {
 export interface AuthStats {
   logins: number;
   registrations: number;
+  /** Successful refreshes, siblings handed out within the reuse interval included. */
   refreshes: number;
+  /** Refreshes that advanced their family (the rest of `refreshes` were within the reuse interval). */
+  rotations: number;
   rejectedRefreshes: number;
   reuseDetected: number;
   logouts: number;
@@ -34,10 +48,14 @@ export interface AuthStats {
 
 export interface AuthApp {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Resolves once the signing key is loaded and the seed users are in the store. */
   ready: Promise<void>;
+  store: AuthStore;
+  /** Known once `ready` resolves. `generated`: no key was configured, tokens die with the process. */
+  readonly signingKey: { alg: 'HS256' | 'ES256'; kid: string; generated: boolean };
   stats: AuthStats;
   reset(): void;
-  expireAccessTokens(): void;
+  expireAccessTokens(): Promise<void>;
 }
 
 export interface StartServerOptions extends AuthAppOptions {
@@ -47,6 +65,8 @@ export interface StartServerOptions extends AuthAppOptions {
   host?: string;
   /** Directory served at `/`, with index.html as the fallback for client-side routes. */
   staticDir?: string;
+  /** Keep users and sessions in this Redis (unless `store` is given); `close()` closes that connection. */
+  redisUrl?: string;
 }
 
 export interface RunningServer {

@@ -6,7 +6,11 @@ import { DEMO_USER, startServer } from './index.mjs';
 export { startServer };
 
 async function main() {
+  const jwtAlg = process.env.JWT_ALG || 'HS256';
+  if (jwtAlg !== 'HS256' && jwtAlg !== 'ES256') throw new Error(`JWT_ALG must be HS256 or ES256, got "${jwtAlg}"`);
   const secret = process.env.JWT_SECRET || undefined;
+  const privateKey = process.env.JWT_PRIVATE_KEY || undefined;
+  const redisUrl = process.env.REDIS_URL || undefined;
   const server = await startServer({
     port: numberFromEnv('PORT', 4000, 0),
     host: process.env.HOST || '127.0.0.1',
@@ -14,12 +18,21 @@ async function main() {
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 86400),
     reuseInterval: numberFromEnv('REUSE_INTERVAL', 10, 0),
     allowedOrigins: (process.env.SPA_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    jwtAlg,
     ...(process.env.STATIC_DIR ? { staticDir: process.env.STATIC_DIR } : {}),
     ...(secret ? { secret } : {}),
+    ...(privateKey ? { privateKey } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
   });
+  const { alg, kid, generated } = server.app.signingKey;
   console.log(`tokenkeeper example auth server on ${server.url}`);
   console.log(`demo user: ${DEMO_USER.email} / ${DEMO_USER.password}`);
-  if (!secret) console.log('JWT_SECRET not set: using a random key, so tokens do not survive a restart');
+  console.log(`store: ${redisUrl ? 'Redis (shared by every instance on the same REDIS_URL)' : 'memory (this process only)'}; tokens: ${alg}, kid ${kid}`);
+  if (generated) {
+    const variable = alg === 'ES256' ? 'JWT_PRIVATE_KEY (make one: node examples/server/generate-key.mjs)' : 'JWT_SECRET';
+    console.warn(`warning: ${variable} not set: using a key generated for this process, so its tokens die with it` +
+      (redisUrl ? ' and the other instances reject them' : ''));
+  }
 
   closeOnSignals(server);
 }
