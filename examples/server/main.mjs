@@ -25,14 +25,15 @@ async function main() {
     ...(redisUrl ? { redisUrl } : {}),
   });
   const { alg, kid, generated } = server.app.signingKey;
-  console.log(`tokenkeeper example auth server on ${server.url}`);
-  console.log(`demo user: ${DEMO_USER.email} / ${DEMO_USER.password}`);
   console.log(`store: ${redisUrl ? 'Redis (shared by every instance on the same REDIS_URL)' : 'memory (this process only)'}; tokens: ${alg}, kid ${kid}`);
   if (generated) {
     const variable = alg === 'ES256' ? 'JWT_PRIVATE_KEY (make one: node examples/server/generate-key.mjs)' : 'JWT_SECRET';
     console.warn(`warning: ${variable} not set: using a key generated for this process, so its tokens die with it` +
       (redisUrl ? ' and the other instances reject them' : ''));
   }
+  // Last, so whoever waits for this line (tests, scripts) has seen the lines above.
+  console.log(`tokenkeeper example auth server on ${server.url}`);
+  console.log(`demo user: ${DEMO_USER.email} / ${DEMO_USER.password}`);
 
   closeOnSignals(server);
 }
