@@ -4,11 +4,25 @@
  * - `invalid_credentials`: login answered 401 or 404.
  * - `conflict`: register answered 409 (the account exists).
  * - `validation`: the server answered 400 or 422.
- * - `unauthorized`: the session is gone (refresh answered 401/403, or 403 elsewhere).
+ * - `unauthorized`: refresh answered 401/403 (the session is gone); login 403, register or logout 401/403.
  * - `network`: the request never got an answer.
  * - `timeout`: no answer within the `timeout` option.
  * - `server`: a 5xx, or another status the SDK cannot act on (see `status`).
  * - `invalid_response`: a 2xx whose body is not JSON, has no token, or has a malformed token.
+ *
+ * The code for every status of every call:
+ *
+ * | status | login | register | refresh | logout |
+ * | --- | --- | --- | --- | --- |
+ * | 400, 422 | `validation` | `validation` | `validation` | `validation` |
+ * | 401 | `invalid_credentials` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` |
+ * | 403 | `unauthorized` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` |
+ * | 404 | `invalid_credentials` | `server` | `server` | `server` |
+ * | 409 | `server` | `conflict` | `server` | `server` |
+ * | any other (429, 5xx, …) | `server` | `server` | `server` | `server` |
+ *
+ * @example
+ * auth.login(form).catch((error) => { if (isAuthError(error) && error.code === 'invalid_credentials') showWrongPassword() });
  */
 export type AuthErrorCode =
   | 'invalid_credentials'
