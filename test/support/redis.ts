@@ -10,8 +10,8 @@ if (skip) console.warn(`SKIPPING the Redis tests: ${redisMissingMessage}`);
  * A `describe` whose tests get a fresh redis-server (started before, stopped after).
  * Under CI=true a missing redis-server fails the suite with {@link redisMissingMessage}.
  */
-export function describeWithRedis(name: string, body: (redis: () => RedisServer) => void): void {
-  describe.skipIf(skip)(name, () => {
+export function describeWithRedis(name: string, body: (redis: () => RedisServer) => void, options: { timeout?: number } = {}): void {
+  describe.skipIf(skip)(name, options, () => {
     let server: RedisServer | undefined;
     beforeAll(async () => {
       server = await startRedisServer();
