@@ -6,13 +6,15 @@ import { isDue, isExpired, type SessionStore } from './session-store';
 export interface AccessTokens {
   /**
    * The token to send now: refreshed first when within the refresh margin, awaited when a refresh is
-   * already bringing the first one. `null` when there is no session. Throws `AuthError` only when the
-   * token is expired and the refresh failed for a reason that is not a logout.
+   * already bringing the first one. `null` when there is no session, or when the session the caller
+   * asked in ended while it waited (its request must not go out in another account). Throws
+   * `AuthError` only when the token is expired and the refresh failed for a reason that is not a logout.
    */
   forRequest(signal?: AbortSignal | null): Promise<string | null>;
   /**
-   * After a 401 to a request sent with `sentToken`: the token to replay with, or `null` when the
-   * session is over. Refreshes only if no newer token arrived since the request went out.
+   * After a 401 to a request sent with `sent`: the token to replay with, or `null` when the session
+   * it was sent in is over (ended, or replaced by a login here or in another tab). Refreshes only if
+   * no newer token arrived since the request went out.
    */
   afterUnauthorized(sent: SentWith, signal?: AbortSignal | null): Promise<string | null>;
   /** Notes what a request goes out with, for {@link AccessTokens.afterUnauthorized}. */
@@ -22,16 +24,20 @@ export interface AccessTokens {
 export interface SentWith {
   token: string;
   refreshMark: number;
+  /** The session it was sent in. */
+  epoch: number;
 }
 
-
 export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>): AccessTokens {
+  /** `pending`'s token, or `null` when the session ended or changed (`epoch`) meanwhile. */
   const refreshed = async (
     signal: AbortSignal | null | undefined,
+    epoch: number | null,
     fallback: () => string | null,
     pending = refresher.refresh(),
   ) => {
     const result = await abortable(pending, signal);
+    if (epoch !== null && store.epoch() !== epoch) return null;
     if (!(result instanceof AuthError)) return result.accessToken;
     if (result.code === 'unauthorized') return null;
     const token = fallback();
@@ -44,22 +50,22 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       const grant = store.grant();
       if (grant && !isDue(grant)) return grant.accessToken;
       if (!grant) {
-        // No token yet: wait for a restore already on its way, else go without one.
+        // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
         const pending = refresher.inFlight();
-        return pending ? refreshed(signal, () => null) : null;
+        return pending ? refreshed(signal, null, () => null, pending) : null;
       }
       // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
-      return refreshed(signal, () => {
+      return refreshed(signal, store.epoch(), () => {
         const still = store.grant();
         return still && !isExpired(still) ? still.accessToken : null;
       });
     },
     async afterUnauthorized(sent, signal) {
       const grant = store.grant();
-      if (!grant) return null;
+      if (!grant || store.epoch() !== sent.epoch) return null;
       if (grant.accessToken !== sent.token) return grant.accessToken;
-      return refreshed(signal, () => null, refresher.refreshSince(sent.refreshMark));
+      return refreshed(signal, sent.epoch, () => null, refresher.refreshSince(sent.refreshMark));
     },
-    sentWith: (token) => ({ token, refreshMark: refresher.mark() }),
+    sentWith: (token) => ({ token, refreshMark: refresher.mark(), epoch: store.epoch() }),
   };
 }

@@ -8,14 +8,9 @@ import type { Config } from './options';
 export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const fetchImpl = config.getFetch();
-    const url = parseUrl(input);
-    // Rule 7: other origins (and URLs we cannot place) pass through untouched.
-    if (!url || !config.isAuthorized(url)) return fetchImpl(input, init);
-
-    // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer can
-    // simply be sent again; only a Request or a stream body needs a Request built and cloned up front.
-    const isStream = typeof (init?.body as ReadableStream | null | undefined)?.getReader === 'function';
-    const attempt = (input instanceof Request || isStream ? cloneable : reusable)(fetchImpl, input, init);
+    const attempt = prepare(fetchImpl, input, init);
+    // Rule 7: other origins, and anything we cannot place, pass through untouched.
+    if (!attempt || !config.isAuthorized(attempt.url)) return fetchImpl(input, init);
     // Rule 1: a caller's own Authorization is theirs; its 401s are theirs too.
     if (attempt.headers.has('Authorization')) return attempt.send(null);
 
@@ -23,7 +18,11 @@ export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
     if (token === null) return attempt.send(null);
     const sent = tokens.sentWith(token);
     const response = await attempt.send(token);
-    if (response.status !== 401) return response;
+    // A 401 from another origin we were redirected to is not about our token: the platform
+    // stripped it on the way. Refreshing and replaying would send a POST twice.
+    if (response.status !== 401 || (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`))) {
+      return response;
+    }
 
     let next: string | null;
     try {
@@ -32,41 +31,70 @@ export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
       void response.body?.cancel().catch(() => {}); // Rules 5 and 6: the caller gets the error, not this 401.
       throw error;
     }
-    // Rule 4: the session is over; the caller gets its own 401, body unread.
-    if (next === null) return response;
+    // Rule 4, a session that ended or changed since the request went out, or a body that cannot be
+    // sent again: the caller gets its own 401, body unread.
+    if (next === null || !attempt.replayable) return response;
     void response.body?.cancel().catch(() => {});
     return attempt.send(next); // Once, never again: a second 401 is the caller's.
   };
 }
 
 interface Attempt {
+  /** Where it goes: the very URL that `fetch` is given. */
+  url: URL;
   headers: Headers;
   signal: AbortSignal | null | undefined;
+  /** False for a body that can be read only once (an async iterable, a Node `Readable`). */
+  replayable: boolean;
   /** Sends the request, with `Authorization: Bearer <token>` unless `token` is null. */
   send(token: string | null): Promise<Response>;
 }
 
-/** A URL input with a body that can be sent twice: no Request needed, only our own Headers. */
-function reusable(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
+/**
+ * Decides where the request goes, and sends exactly that: a string resolved against the document's
+ * base URL (as `fetch` resolves it, `<base href>` included), a URL's `href`, a Request (of any realm,
+ * recognised by its brand) rebuilt once here. Any other object is `null`: stringifying it could
+ * answer one URL to us and another to `fetch`.
+ */
+function prepare(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt | null {
+  const body = init?.body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
+  const isStream = typeof body?.getReader === 'function';
+  try {
+    if (Object.prototype.toString.call(input) === '[object Request]') return cloneable(fetchImpl, new Request(input, init));
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
+    if (href === null) return null;
+    const url = new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href);
+    // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer can
+    // simply be sent again; a stream needs a Request built and cloned up front.
+    return isStream ? cloneable(fetchImpl, new Request(url, init)) : reusable(fetchImpl, url, init, typeof body?.[Symbol.asyncIterator] !== 'function');
+  } catch {
+    return null; // unparseable: fetch itself will say why
+  }
+}
+
+/** A URL input with a body that can be sent again: no Request needed, only our own Headers. */
+function reusable(fetchImpl: typeof fetch, url: URL, init: RequestInit | undefined, replayable: boolean): Attempt {
   const headers = new Headers(init?.headers);
   return {
+    url,
     headers,
     signal: init?.signal,
+    replayable,
     send(token) {
-      if (token === null) return fetchImpl(input, init);
-      headers.set('Authorization', `Bearer ${token}`);
-      return fetchImpl(input, { ...init, headers });
+      if (token !== null) headers.set('Authorization', `Bearer ${token}`);
+      return fetchImpl(url.href, { ...init, headers });
     },
   };
 }
 
-/** A Request or a stream body: build the Request once, and keep an unsent copy for the replay. */
-function cloneable(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt {
-  let request = new Request(input, init);
+/** A Request or a stream body: keep an unsent copy for the replay. */
+function cloneable(fetchImpl: typeof fetch, request: Request): Attempt {
   let spare: Request | undefined;
   return {
+    url: new URL(request.url),
     headers: request.headers,
     signal: request.signal,
+    replayable: true,
     send(token) {
       if (token === null) return fetchImpl(request);
       if (spare) request = spare;
@@ -75,12 +103,4 @@ function cloneable(fetchImpl: typeof fetch, input: RequestInfo | URL, init: Requ
       return fetchImpl(request);
     },
   };
-}
-
-function parseUrl(input: RequestInfo | URL): URL | null {
-  try {
-    return new URL(input instanceof Request ? input.url : String(input), globalThis.location?.href);
-  } catch {
-    return null;
-  }
 }

@@ -32,26 +32,36 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   if (request.accessToken) headers['Authorization'] = `Bearer ${request.accessToken}`;
 
   const controller = new AbortController();
-  // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
-  try {
-    const response = await fetchImpl(request.url, {
-      method: 'POST',
-      credentials: 'include',
-      cache: 'no-store',
-      // An auth endpoint that redirects (to a login page, say) is misconfigured: report its status.
-      redirect: 'manual',
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: controller.signal,
-    });
-    const text = await response.text();
-    return { status: response.status, ok: response.ok, text };
-  } catch (cause) {
-    if (controller.signal.aborted) {
-      throw new AuthError('timeout', `No answer in ${request.timeoutMs} ms`, { cause });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The timeout does not rely on fetch honouring the signal: an injected fetch may ignore it, and a
+  // call that never settles would hold the session lock and wedge every later refresh.
+  const timedOut = new Promise<never>((_, reject) => {
+    // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
+    timer = setTimeout(() => {
+      reject(new AuthError('timeout', `No answer in ${request.timeoutMs} ms`));
+      controller.abort();
+    }, request.timeoutMs);
+  });
+  const exchange = async (): Promise<AuthAnswer> => {
+    try {
+      const response = await fetchImpl(request.url, {
+        method: 'POST',
+        credentials: 'include',
+        cache: 'no-store',
+        // An auth endpoint that redirects (to a login page, say) is misconfigured: report its status.
+        redirect: 'manual',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      return { status: response.status, ok: response.ok, text };
+    } catch (cause) {
+      throw new AuthError('network', 'Auth server unreachable', { cause });
     }
-    throw new AuthError('network', 'Auth server unreachable', { cause });
+  };
+  try {
+    return await Promise.race([exchange(), timedOut]);
   } finally {
     clearTimeout(timer);
   }

@@ -4,13 +4,14 @@ import { errorForStatus, postAuth, type AuthCall } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
 import { AuthError } from './errors';
 import { createEmitter } from './emitter';
+import { createNotifyQueue } from './notify-queue';
 import { resolveConfig } from './options';
-import { withRefreshLock } from './refresh-lock';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
+import { createSessionLock } from './session-lock';
 import { createSessionStore, isDue, type Grant } from './session-store';
 import { readGrant } from './token-response';
-import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
+import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutOptions, LogoutReason, Session } from './types';
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -23,9 +24,22 @@ import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason,
  */
 export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TUser>): AuthClient<TUser> {
   const config = resolveConfig(options);
-  const store = createSessionStore<TUser>();
-  const events = createEmitter<AuthEvents<TUser>>();
+  const crossTab = options.crossTab ?? typeof BroadcastChannel === 'function';
+  if (crossTab && typeof BroadcastChannel !== 'function') {
+    throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel, which this runtime lacks');
+  }
+  const queue = createNotifyQueue();
+  const store = createSessionStore<TUser>(queue);
+  const events = createEmitter<AuthEvents<TUser>>(queue);
   const authOrigin = () => new URL(config.endpointUrl('refresh')).origin;
+  let disposed = false;
+  const reportError = (error: AuthError) => events.emit('error', { error });
+  // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
+  const lock = createSessionLock(
+    crossTab ? () => `tokenkeeper:refresh:${authOrigin()}` : null,
+    2 * config.timeoutMs + 1000,
+    () => new AuthError('unauthorized', 'Client disposed'),
+  );
 
   const call = (name: AuthCall, body?: unknown, accessToken?: string | null) =>
     postAuth({
@@ -46,103 +60,122 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     return grant;
   };
 
+  /** Tells the server; a failure is reported, never thrown (memory is already clear). */
+  const callLogout = async (logoutOptions: LogoutOptions | undefined, accessToken: string | null) => {
+    try {
+      const answer = await call('logout', logoutOptions?.everywhere ? { everywhere: true } : undefined, accessToken);
+      if (!answer.ok) reportError(errorForStatus('logout', answer.status));
+    } catch (error) {
+      // Offline: the cookie outlives us until the server sees a logout.
+      if (error instanceof AuthError) reportError(error);
+    }
+  };
+
   const timer = createRefreshTimer(() => void refresher.refresh());
 
+  // Each transition arms or clears the timer before app code hears of it, and app code hears of it
+  // in order: a logout() called from a `login` handler cannot leave a timer armed or fire first.
   /** Ends the session; true when one was live (so `logout` fired). */
-  const endSession = (reason: LogoutReason) => {
-    timer.schedule(null);
-    const wasLive = store.end();
-    if (wasLive) events.emit('logout', { reason });
-    return wasLive;
-  };
+  const endSession = (reason: LogoutReason) =>
+    queue.batch(() => {
+      timer.schedule(null);
+      const wasLive = store.end();
+      if (wasLive) events.emit('logout', { reason });
+      return wasLive;
+    });
   /** A new token for the current session, from our refresh or another tab's. */
-  const renewed = (grant: Grant<TUser>) => {
-    store.renew(grant);
-    timer.schedule(grant.refreshAt);
-    events.emit('refresh', { expiresAt: grant.expiresAt });
-  };
+  const renewed = (grant: Grant<TUser>) =>
+    queue.batch(() => {
+      timer.schedule(grant.refreshAt);
+      store.renew(grant);
+      events.emit('refresh', { expiresAt: grant.expiresAt });
+    });
   const toSession = (grant: Grant<TUser>): Session<TUser> => ({ user: grant.user, expiresAt: grant.expiresAt });
-  const began = (grant: Grant<TUser>) => {
-    store.begin(grant);
-    timer.schedule(grant.refreshAt);
-    events.emit('login', { user: grant.user });
-    return toSession(grant);
-  };
+  const began = (grant: Grant<TUser>) =>
+    queue.batch(() => {
+      timer.schedule(grant.refreshAt);
+      store.begin(grant);
+      events.emit('login', { user: grant.user });
+      return toSession(grant);
+    });
 
   const isNewer = (mine: Grant<TUser> | null, theirs: Grant<TUser>) =>
     (mine?.expiresAt ?? -Infinity) > (theirs.expiresAt ?? Infinity);
 
-  const tabs =
-    options.crossTab ?? typeof BroadcastChannel === 'function'
-      ? createCrossTab<TUser>(
-          () => `tokenkeeper:${authOrigin()}`,
-          (message: TabMessage<TUser>) => {
-            if (message.type === 'login') began(message.grant);
-            else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
-            // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
-            // And a late message must not replace a newer token.
-            else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) renewed(message.grant);
-          },
-        )
-      : null;
+  const tabs = crossTab
+    ? createCrossTab<TUser>(
+        () => `tokenkeeper:${authOrigin()}`,
+        (message: TabMessage<TUser>) => {
+          if (message.type === 'login') began(message.grant);
+          else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
+          // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
+          // And a late message must not replace a newer token.
+          else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) renewed(message.grant);
+        },
+        reportError,
+      )
+    : null;
   /** Tells the other tabs, and from now on listens to them. */
   const tell = (message: TabMessage<TUser>) => tabs?.post(message);
 
   const refresher = createRefresher<TUser>({
     store,
-    fetchGrant: (before) => {
+    fetchGrant(before) {
       const epoch = store.epoch();
-      const refresh = async () => {
-        if (tabs) {
-          // Let a `refreshed` message that raced our lock grant land, then use it rather than refresh again.
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          const current = store.grant();
-          if (current && current !== before && !isDue(current)) return current;
-          // Another tab's refresh was refused while we queued: do not ask again.
-          if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
-        }
+      return lock.run(async () => {
+        // Let a message that raced our turn land, then use what it brought rather than refresh again.
+        if (tabs) await new Promise((resolve) => setTimeout(resolve, 0));
+        // A login, or another tab's refresh, brought a token while we queued.
+        const current = store.grant();
+        if (current && current !== before && !isDue(current)) return current;
+        // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
+        if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
         const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
-        // Shared while we still hold the lock, so a tab queued behind us finds it.
+        // Shared while we still hold the lock, so a tab queued behind us finds it; also when
+        // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
         if (store.epoch() === epoch) tell({ v: 1, type: 'refreshed', grant });
         return grant;
-      };
-      return tabs ? withRefreshLock(`tokenkeeper:refresh:${authOrigin()}`, refresh) : refresh();
+      });
     },
-    onRenewed: renewed,
+    onRenewed(grant) {
+      if (!disposed) renewed(grant);
+    },
     onRejected() {
       // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
       // cookie may simply have raced another tab's login.
-      if (endSession('refresh_failed')) tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
+      if (!disposed && endSession('refresh_failed')) tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
-    onFailed: (error) => events.emit('error', { error }),
+    onFailed: reportError,
   });
 
   const tokens = createAccessTokens(store, refresher);
 
-  /** The login or register on its way, so a logout asked for meanwhile can end what it brings. */
-  let signingIn: Promise<unknown> | null = null;
+  const signOut = () => {
+    endSession('user');
+    tell({ v: 1, type: 'logout', reason: 'user' });
+  };
+  /** How many times logout() was called: a login that lands after one it did not see must not live on. */
+  let logouts = 0;
   const signIn = (name: 'login' | 'register', body: unknown) => {
-    const pending = (async () => {
-      tabs?.listen();
-      // A login must not race a refresh: the later Set-Cookie would win, possibly the old session's.
-      await refresher.inFlight();
+    tabs?.listen();
+    const logoutsBefore = logouts;
+    return lock.run(async () => {
       const grant = await requestGrant(name, body, null);
       if (!grant) return null;
       tell({ v: 1, type: 'login', grant });
-      return began(grant);
-    })();
-    signingIn = pending;
-    return pending.finally(() => {
-      if (signingIn === pending) signingIn = null;
+      const session = began(grant);
+      if (logouts !== logoutsBefore && store.grant() === grant) {
+        // logout() was called while this login was on its way: end what it brought, and revoke it
+        // now, while its cookie is still the browser's (a later login would replace it).
+        signOut();
+        await callLogout(undefined, grant.accessToken);
+      }
+      return session;
     });
   };
   const refreshNow = () => {
     tabs?.listen();
     return refresher.refresh();
-  };
-  const signOut = () => {
-    endSession('user');
-    tell({ v: 1, type: 'logout', reason: 'user' });
   };
 
   return {
@@ -155,25 +188,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
     register: (fields) => signIn('register', fields),
     async logout(logoutOptions) {
-      let accessToken = store.grant()?.accessToken ?? null;
+      const accessToken = store.grant()?.accessToken ?? null;
+      logouts++;
       signOut();
-      if (signingIn) {
-        // A login still on its way would begin a session after this logout, and its cookie would
-        // outlive it: let it land, end it too, and revoke that session at the server.
-        await signingIn.catch(() => {});
-        const late = store.grant();
-        if (late) {
-          accessToken = late.accessToken;
-          signOut();
-        }
-      }
-      try {
-        const answer = await call('logout', logoutOptions?.everywhere ? { everywhere: true } : undefined, accessToken);
-        if (!answer.ok) events.emit('error', { error: errorForStatus('logout', answer.status) });
-      } catch (error) {
-        // Offline: memory is already clear; the cookie outlives us until the server sees a logout.
-        if (error instanceof AuthError) events.emit('error', { error });
-      }
+      // After the login or refresh in flight, so the cookie it sends is the newest one.
+      await lock.run(() => callLogout(logoutOptions, accessToken)).catch(() => {});
     },
     async refresh() {
       const result = await refreshNow();
@@ -187,7 +206,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     on: events.on,
     onLogout: (handler) => events.on('logout', handler),
     dispose() {
+      disposed = true;
       timer.dispose();
+      lock.close();
       tabs?.close();
       store.clear();
       events.clear();

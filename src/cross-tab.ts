@@ -1,3 +1,4 @@
+import { AuthError } from './errors';
 import { isRecord } from './is-record';
 import type { Grant } from './session-store';
 import { isHeaderSafeToken } from './token-response';
@@ -20,32 +21,51 @@ export interface CrossTab<TUser> {
 /**
  * A BroadcastChannel between the tabs of one origin. Opened on first use, so a client created
  * during server-side rendering opens nothing. Messages this tab receives are never re-posted, and
- * anything that is not a well-formed message of this version is dropped.
+ * anything that is not a well-formed message of this version is dropped. Telling the other tabs
+ * never fails the operation it reports: a message the channel refuses (a `user` it cannot clone,
+ * a channel the runtime closed) goes to `onError` instead.
  */
 export function createCrossTab<TUser>(
   channelName: () => string,
   receive: (message: TabMessage<TUser>) => void,
+  onError: (error: AuthError) => void,
 ): CrossTab<TUser> {
   let channel: BroadcastChannel | undefined;
   let closed = false;
-  const listen = () => {
-    if (!channel && !closed) {
-      channel = new BroadcastChannel(channelName());
-      channel.onmessage = ({ data }: MessageEvent<unknown>) => {
-        if (isTabMessage<TUser>(data)) receive(data);
-      };
-      // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
-      (channel as { unref?: () => void }).unref?.();
+  const open = () => {
+    const opened = new BroadcastChannel(channelName());
+    // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
+    (opened as { unref?: () => void }).unref?.();
+    return opened;
+  };
+  const attempt = (action: () => void) => {
+    try {
+      action();
+    } catch (cause) {
+      onError(new AuthError('network', 'Other tabs could not be told', { cause }));
     }
-    return channel;
+  };
+  const listen = () => {
+    if (channel || closed) return;
+    channel = open();
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      if (isTabMessage<TUser>(data)) receive(data);
+    };
   };
   return {
-    listen,
-    post: (message) => listen()?.postMessage(message),
+    listen: () => attempt(listen),
+    post: (message) =>
+      attempt(() => {
+        listen();
+        // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
+        const target = channel ?? open();
+        target.postMessage(message);
+        if (!channel) target.close();
+      }),
     close() {
       closed = true;
       channel?.close();
-      channel = undefined; // A refresh still in flight after dispose() must not post to a closed channel.
+      channel = undefined;
     },
   };
 }

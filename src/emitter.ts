@@ -1,4 +1,4 @@
-import { callSafely } from './call-safely';
+import type { NotifyQueue } from './notify-queue';
 
 /** A typed event emitter over a `Set` of handlers per event. */
 export interface Emitter<Events> {
@@ -7,7 +7,7 @@ export interface Emitter<Events> {
   clear(): void;
 }
 
-export function createEmitter<Events>(): Emitter<Events> {
+export function createEmitter<Events>(queue: NotifyQueue): Emitter<Events> {
   const handlers = new Map<keyof Events, Set<(payload: never) => void>>();
   return {
     on(event, handler) {
@@ -17,9 +17,8 @@ export function createEmitter<Events>(): Emitter<Events> {
       return () => void set.delete(handler);
     },
     emit(event, payload) {
-      const set = handlers.get(event);
       // A copy, so handlers that unsubscribe while we iterate do not skip their neighbours.
-      if (set) for (const handler of [...set]) callSafely(handler as (value: Events[typeof event]) => void, payload);
+      for (const handler of [...(handlers.get(event) ?? [])]) queue.notify(handler as (value: Events[typeof event]) => void, payload);
     },
     clear() {
       handlers.clear();

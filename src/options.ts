@@ -54,4 +54,6 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
   };
 }
 
-const toUrl = (value: string) => new URL(value, globalThis.location?.origin);
+// Only a relative value needs a base: a page whose origin is "null" (a srcdoc or about:blank
+// iframe) has no usable one, yet works with an absolute baseUrl.
+const toUrl = (value: string) => new URL(value, ABSOLUTE_URL.test(value) ? undefined : globalThis.location?.origin);

@@ -1,4 +1,4 @@
-import { callSafely } from './call-safely';
+import type { NotifyQueue } from './notify-queue';
 import type { AuthState } from './types';
 
 /** The access token and what we know of it. Lives in this closure only: never in state, storage or events. */
@@ -31,7 +31,7 @@ export interface SessionStore<TUser> {
   clear(): void;
 }
 
-export function createSessionStore<TUser>(): SessionStore<TUser> {
+export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUser> {
   let grant: Grant<TUser> | null = null;
   let epoch = 0;
   let state: AuthState<TUser> = { status: 'unknown', user: null, expiresAt: null };
@@ -40,7 +40,7 @@ export function createSessionStore<TUser>(): SessionStore<TUser> {
   const setState = (next: AuthState<TUser>) => {
     if (next.status === state.status && next.user === state.user && next.expiresAt === state.expiresAt) return;
     state = next; // A new object only on a real change: React's useSyncExternalStore relies on that.
-    for (const listener of [...listeners]) callSafely(listener, state);
+    for (const listener of [...listeners]) queue.notify(listener, next);
   };
   const hold = (next: Grant<TUser>) => {
     grant = next;

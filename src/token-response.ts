@@ -38,11 +38,18 @@ export interface GrantContext<TUser> {
  * when it is not JSON, the parser throws, or the token could not safely go into a header.
  */
 export function readGrant<TUser>(text: string, status: number, context: GrantContext<TUser>): Grant<TUser> | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
+    throw new AuthError('invalid_response', 'Token response is not JSON', { status });
+  }
   let parsed: TokenResponse<TUser>;
   try {
-    parsed = context.parse(JSON.parse(text));
+    parsed = context.parse(body);
   } catch (cause) {
-    throw new AuthError('invalid_response', 'Unreadable token response', { status, cause });
+    throw new AuthError('invalid_response', 'parseTokenResponse threw', { status, cause });
   }
   const token: unknown = parsed?.accessToken;
   if (token == null) return null;

@@ -8,6 +8,8 @@ import { createAuthServer } from 'tokenkeeper/msw';
 export const API = 'https://api.example.com';
 export const FOREIGN = 'https://other.example.net';
 export const USER = { email: 'alice@example.com', password: 'correct-horse-battery', name: 'Alice' };
+/** A second account, for account switches. */
+export const OTHER_USER = { email: 'carol@example.com', password: 'battery-staple-horse', name: 'Carol' };
 
 export interface SeenRequest {
   url: string;
@@ -24,7 +26,7 @@ export interface SeenRequest {
 export function setupWorld() {
   const serverClock = { skew: 0 };
   const now = () => Date.now() + serverClock.skew;
-  const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER], now });
+  const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER, OTHER_USER], now });
   const seen: SeenRequest[] = [];
   const apiLatency = { ms: (_index: number) => 0 };
 

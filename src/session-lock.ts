@@ -1,0 +1,68 @@
+/** How long the Web Lock outlives a task: queued tabs get the shared token before they get the lock. */
+const LINGER_MS = 50;
+
+/**
+ * One cookie-changing call at a time (login, register, refresh, logout): in this tab through a
+ * queue, and across tabs under a Web Lock. Otherwise answers land in any order, and the last
+ * `Set-Cookie` to land (perhaps the previous session's) is the one a reload restores.
+ */
+export interface SessionLock {
+  /** Runs `task` once every earlier task, in this tab and under the Web Lock, is done. */
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Gives up every task not yet started (they reject); a task already running finishes. */
+  close(): void;
+}
+
+/**
+ * @param webLockName - the Web Lock shared by the tabs, or `null` to serialise within this tab only.
+ * @param escapeMs - how long to wait for the Web Lock before going ahead anyway. A live holder's
+ *   task ends within its calls' timeouts; one that holds longer is frozen, and a refresh too many
+ *   beats none.
+ * @param closedError - what tasks given up by `close()` reject with.
+ */
+export function createSessionLock(webLockName: (() => string) | null, escapeMs: number, closedError: () => Error): SessionLock {
+  let last: Promise<unknown> = Promise.resolve();
+  const closing = new AbortController();
+  return {
+    run(task) {
+      const turn = last.then(() => {
+        if (closing.signal.aborted) throw closedError();
+        return webLockName ? withWebLock(webLockName(), task, escapeMs, closing.signal, closedError) : task();
+      });
+      last = turn.catch(() => {});
+      return turn;
+    },
+    close: () => closing.abort(),
+  };
+}
+
+function withWebLock<T>(name: string, task: () => Promise<T>, escapeMs: number, closing: AbortSignal, closedError: () => Error): Promise<T> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return task(); // Older browsers: each tab on its own; the server's reuse interval covers the overlap.
+  return new Promise<T>((resolve, reject) => {
+    const waiting = new AbortController();
+    const stopWaiting = () => waiting.abort();
+    const timer = setTimeout(stopWaiting, escapeMs);
+    closing.addEventListener('abort', stopWaiting);
+    let granted = false;
+    const done = () => {
+      clearTimeout(timer);
+      closing.removeEventListener('abort', stopWaiting);
+    };
+    locks
+      .request(name, { signal: waiting.signal }, async () => {
+        granted = true;
+        done();
+        const result = task();
+        result.then(resolve, reject);
+        await result.catch(() => {});
+        await new Promise((linger) => setTimeout(linger, LINGER_MS));
+      })
+      .catch(() => {
+        done();
+        if (granted) return; // the task has settled
+        if (closing.aborted) reject(closedError());
+        else task().then(resolve, reject);
+      });
+  });
+}

@@ -1,0 +1,96 @@
+import { delay, http } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { API, OTHER_USER, setupWorld, USER } from './support/world';
+import { createLockManager, installLockManager } from './support/lock-manager';
+
+// Issue 8, property 2: a 401'd request is replayed only inside the session it was sent in.
+const world = setupWorld();
+let uninstall = () => {};
+beforeEach(() => {
+  uninstall = installLockManager(createLockManager());
+});
+afterEach(() => uninstall());
+
+const subjectOf = (authorization: string | null | undefined) =>
+  authorization ? (JSON.parse(atob(authorization.split('.')[1]!)) as { email: string }).email : null;
+
+/** Holds logins at the server until released, so a request can get its 401 while one is on its way. */
+function holdLogins() {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  world.server.use(
+    http.post(`${API}/auth/login`, async () => {
+      await released;
+      return undefined; // fall through to the mock auth server
+    }),
+  );
+  return release;
+}
+
+describe('a request waiting for its refresh', () => {
+  it('is not replayed under another account when the user switches accounts meanwhile', async () => {
+    const auth = world.client();
+    await auth.login(USER);
+    world.serverClock.skew = 400_000; // Alice's token is now refused
+    const release = holdLogins();
+    const switching = auth.login(OTHER_USER); // on its way
+
+    const transfer = auth.authFetch(world.echoUrl, { method: 'POST', body: 'pay 100' });
+    await vi.waitFor(() => expect(world.seen).toHaveLength(1)); // sent with Alice's token, refused, now waiting
+    world.serverClock.skew = 0;
+    release();
+    await switching;
+
+    const response = await transfer;
+    expect(response.status).toBe(401); // the caller gets its original 401
+    expect(world.seen.filter((s) => s.body === 'pay 100').map((s) => subjectOf(s.authorization))).toEqual([USER.email]);
+    expect(auth.getState().user).toMatchObject({ email: OTHER_USER.email });
+  });
+
+  it('is not replayed after a logout and a new login of the same user', async () => {
+    const auth = world.client();
+    await auth.login(USER);
+    world.serverClock.skew = 400_000;
+    const release = holdLogins();
+    const loggingOut = auth.logout();
+    const again = auth.login(USER); // signing in again, on its way
+
+    const pending = auth.authFetch(world.echoUrl, { method: 'POST', body: 'order' });
+    world.serverClock.skew = 0;
+    release();
+    await Promise.all([loggingOut, again]);
+
+    expect((await pending).status).toBe(401);
+    expect(world.seen.filter((s) => s.body === 'order')).toHaveLength(1);
+  });
+
+  it('is not replayed when another tab switches accounts', async () => {
+    const tabA = world.client({ crossTab: true });
+    const tabB = world.client({ crossTab: true });
+    await tabB.restore(); // listening
+    await tabA.login(USER);
+    await delay(20);
+    world.serverClock.skew = 400_000;
+    const release = holdLogins();
+    const switching = tabB.login(OTHER_USER); // holds the lock the tabs share
+
+    const pending = tabA.authFetch(world.echoUrl, { method: 'POST', body: 'from A' });
+    await vi.waitFor(() => expect(world.seen).toHaveLength(1));
+    world.serverClock.skew = 0;
+    release();
+    await switching;
+
+    expect((await pending).status).toBe(401);
+    expect(world.seen.filter((s) => s.body === 'from A').map((s) => subjectOf(s.authorization))).toEqual([USER.email]);
+    await vi.waitFor(() => expect(tabA.getState().user).toMatchObject({ email: OTHER_USER.email }));
+  });
+
+  it('is still replayed after an ordinary refresh within the same session', async () => {
+    const auth = world.client();
+    await auth.login(USER);
+    world.serverClock.skew = 400_000;
+    const response = await auth.authFetch(world.echoUrl, { method: 'POST', body: 'same session' });
+    expect(response.status).toBe(200);
+    expect(world.seen.map((s) => subjectOf(s.authorization))).toEqual([USER.email, USER.email]);
+  });
+});
