@@ -6,6 +6,7 @@
 // cores as the servers (and Redis): it measures cost per refresh, not scale-out.
 //   node test/bench/refresh-throughput.mjs      (BENCH_SECONDS=5, BENCH_SESSIONS=50)
 // Starts its own redis-server (Debian's package) on a free loopback port; nothing else is contacted.
+import { loadavg } from 'node:os';
 import { login, refresh, resetStats, totals } from '../support/example-server-client.mjs';
 import { startRedisServer } from '../support/redis-server.mjs';
 import { startServerProcess } from '../support/server-process.mjs';
@@ -67,6 +68,7 @@ async function measure(label, envs) {
   }
 }
 
+const loadBefore = loadavg()[0].toFixed(2); // other work on the machine skews every figure
 const redis = await startRedisServer();
 try {
   const rows = [];
@@ -74,7 +76,7 @@ try {
   rows.push(await measure('1 instance, Redis', [{ REDIS_URL: `${redis.url}/1` }]));
   rows.push(await measure('2 instances, Redis', [{ REDIS_URL: `${redis.url}/2` }, { REDIS_URL: `${redis.url}/2` }]));
   rows.push(await measure('2 instances, memory each (no shared store)', [{}, {}]));
-  console.log(`\n${sessionCount} sessions refreshing back to back for ${seconds} s each, node ${process.version}, load generator on the same machine\n`);
+  console.log(`\n${sessionCount} sessions refreshing back to back for ${seconds} s each, node ${process.version}, load generator on the same machine, 1-min load average before: ${loadBefore}\n`);
   console.log('| setup | refreshes/s | p50 ms | p99 ms | refreshed | refused | server counts agree | per instance |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const r of rows) {
