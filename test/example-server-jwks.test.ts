@@ -3,7 +3,7 @@
 // API server that validates tokens with the JWKS alone.
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, decodeProtectedHeader, exportPKCS8, type JWK } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type RunningApiServer } from '../examples/api-server/index.mjs';
 import { createMemoryStore, DEMO_USER, startServer, type RunningServer } from '../examples/server/index.mjs';
 import { startServerProcess } from './support/server-process.mjs';
@@ -166,7 +166,8 @@ describe('keys from configuration: every instance verifies every other\'s tokens
   it('main.mjs warns when it has to generate the key, and names the variable that fixes it', async () => {
     const server = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: '' });
     try {
-      expect(server.output()).toMatch(/warning: JWT_PRIVATE_KEY .* not set: using a key generated for this process/);
+      // stderr arrives on its own pipe, maybe after the line that said it listens.
+      await vi.waitFor(() => expect(server.output()).toMatch(/warning: JWT_PRIVATE_KEY .* not set: using a key generated for this process/));
       expect((await get(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
     } finally {
       await server.stop();

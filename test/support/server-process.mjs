@@ -17,7 +17,8 @@ export async function startServerProcess(env = {}) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  // 'close', not 'exit': by then everything it printed has been read.
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
 
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`server not listening after 10 s:\n${output}`)), 10_000);
