@@ -7,5 +7,7 @@ declare global {
       log: Array<Record<string, unknown>>;
       restored: Promise<unknown>;
     };
+    /** The bundle's exports, where a test put them (the classic script /tokenkeeper.iife.js, or the module). */
+    tokenkeeper: typeof import('tokenkeeper');
   }
 }

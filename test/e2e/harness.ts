@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../examples/server/index.mjs';
 
@@ -38,21 +38,35 @@ export interface Harness {
 
 /**
  * The real thing: the example auth server serving a page that loads the built bundle
- * (dist/index.js, bundled with jwt-decode for the browser), and Chromium with real cookies.
+ * (dist/index.js, bundled with jwt-decode for the browser: /tokenkeeper.js as a module,
+ * /tokenkeeper.iife.js as a classic script), and Chromium with real cookies.
  */
-export async function startHarness(options: { accessTokenTtl?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    accessTokenTtl?: number;
+    /** Seconds a replaced refresh token still rotates; 0: any second presentation is reuse. */
+    reuseInterval?: number;
+    /** Origins the app server answers with CORS (e.g. "null" for sandboxed frames). */
+    appCorsOrigins?: string[];
+  } = {},
+): Promise<Harness> {
   const staticDir = await mkdtemp(join(tmpdir(), 'tokenkeeper-e2e-'));
-  await build({
-    entryPoints: [join(root, 'dist/index.js')],
-    outfile: join(staticDir, 'tokenkeeper.js'),
-    bundle: true,
-    format: 'esm',
-    logLevel: 'silent',
-  });
+  const bundle: BuildOptions = { entryPoints: [join(root, 'dist/index.js')], bundle: true, logLevel: 'silent' };
+  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.js'), format: 'esm' });
+  // A classic script (global `tokenkeeper`) too: a sandboxed frame's opaque origin cannot load a
+  // module from the app without CORS on static files, but a classic <script src> needs none.
+  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.iife.js'), format: 'iife', globalName: 'tokenkeeper' });
   await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
 
   // "localhost" is a secure context, so Chromium keeps the Secure refresh cookie over plain http.
-  const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: options.accessTokenTtl ?? 60 });
+  const app = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    staticDir,
+    accessTokenTtl: options.accessTokenTtl ?? 60,
+    allowedOrigins: options.appCorsOrigins ?? [],
+    ...(options.reuseInterval === undefined ? {} : { reuseInterval: options.reuseInterval }),
+  });
   const appUrl = `http://localhost:${app.port}`;
   const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [appUrl] });
   const browser = await launchChromium();
