@@ -9,7 +9,7 @@ import { resolveConfig } from './options';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
 import { createSessionLock } from './session-lock';
-import { createSessionStore, isDue, type Grant } from './session-store';
+import { createSessionStore, isDue, isOtherAccount, type Grant } from './session-store';
 import { readGrant } from './token-response';
 import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutOptions, LogoutReason, Session } from './types';
 
@@ -99,6 +99,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       return toSession(grant);
     });
 
+  /** Logouts asked for so far, here or in another tab: a login that lands after one it did not see must not live on. */
+  let logouts = 0;
   const isNewer = (mine: Grant<TUser> | null, theirs: Grant<TUser>) =>
     (mine?.expiresAt ?? -Infinity) > (theirs.expiresAt ?? Infinity);
 
@@ -107,7 +109,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         () => `tokenkeeper:${authOrigin()}`,
         (message: TabMessage<TUser>) => {
           if (message.type === 'login') began(message.grant);
-          else if (message.type === 'logout') endSession(message.reason === 'user' ? 'remote' : message.reason);
+          else if (message.type === 'logout') {
+            // The user signed out in another tab: a login on its way here must not outlive that either.
+            if (message.reason === 'user') logouts++;
+            endSession(message.reason === 'user' ? 'remote' : message.reason);
+          }
           // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
           // And a late message must not replace a newer token.
           else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) renewed(message.grant);
@@ -138,7 +144,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       });
     },
     onRenewed(grant) {
-      if (!disposed) renewed(grant);
+      if (disposed) return;
+      // A window that does not share our channel signed in as someone else, and the shared cookie
+      // followed: that is a new session, and requests of the old one must not be replayed in it.
+      if (isOtherAccount(store.grant()?.subject, grant.subject)) began(grant);
+      else renewed(grant);
     },
     onRejected() {
       // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
@@ -154,8 +164,6 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     endSession('user');
     tell({ v: 1, type: 'logout', reason: 'user' });
   };
-  /** How many times logout() was called: a login that lands after one it did not see must not live on. */
-  let logouts = 0;
   const signIn = (name: 'login' | 'register', body: unknown) => {
     tabs?.listen();
     const logoutsBefore = logouts;

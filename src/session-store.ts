@@ -9,8 +9,12 @@ export interface Grant<TUser> {
   readonly user: TUser | null;
   /** True when `user` came from the server's `user` field rather than the JWT's claims. */
   readonly userFromServer: boolean;
+  /** The JWT's `sub`, when it has one: a refresh that answers another subject is another account. */
+  readonly subject?: unknown;
 }
 
+/** Two JWT subjects, both known and different: the cookie now holds another account's session. */
+export const isOtherAccount = (mine: unknown, theirs: unknown): boolean => mine != null && theirs != null && mine !== theirs;
 /** Past its refresh point: refresh before use. */
 export const isDue = (grant: Grant<unknown>): boolean => grant.refreshAt !== null && Date.now() >= grant.refreshAt;
 /** Past its expiry: the server will refuse it. */

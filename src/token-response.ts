@@ -1,7 +1,7 @@
 import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
-import type { Grant } from './session-store';
+import { isOtherAccount, type Grant } from './session-store';
 import type { AuthUser, TokenResponse } from './types';
 
 /**
@@ -59,9 +59,13 @@ export function readGrant<TUser>(text: string, status: number, context: GrantCon
   const claims = decodeClaims(token);
   const serverUser = isRecord(parsed.user) ? parsed.user : undefined;
   // A refresh answer rarely repeats the profile: keep the one login gave rather than swap in raw claims.
-  const profile = serverUser ?? (context.previous?.userFromServer ? context.previous.user : undefined);
+  const subject = claims?.['sub'];
+  const { previous } = context;
+  const kept = previous?.userFromServer && !isOtherAccount(previous.subject, subject) ? previous.user : undefined;
+  const profile = serverUser ?? kept;
   return {
     accessToken: token,
+    subject,
     ...computeExpiry(parsed.expiresIn, claims, context.receivedAt, context.refreshMarginMs),
     user: profile ?? (claims as TUser | null),
     userFromServer: profile !== undefined,

@@ -85,6 +85,23 @@ describe('a request waiting for its refresh', () => {
     await vi.waitFor(() => expect(tabA.getState().user).toMatchObject({ email: OTHER_USER.email }));
   });
 
+  it('is not replayed when a window that shares no channel signed in as someone else (the cookie followed)', async () => {
+    const windowA = world.client(); // crossTab off: the two windows cannot tell each other
+    const windowB = world.client();
+    await windowA.login(USER);
+    await windowB.login(OTHER_USER); // the shared cookie now holds Carol's session
+    world.serverClock.skew = 400_000;
+    const logins: unknown[] = [];
+    windowA.on('login', ({ user }) => logins.push(user));
+
+    const response = await windowA.authFetch(world.echoUrl, { method: 'POST', body: 'alice pays' });
+
+    expect(response.status).toBe(401); // its refresh brought Carol's token: not Alice's request to make
+    expect(world.seen.filter((s) => s.body === 'alice pays').map((s) => subjectOf(s.authorization))).toEqual([USER.email]);
+    expect(windowA.getState().user).toMatchObject({ email: OTHER_USER.email }); // a new session, announced
+    expect(logins).toEqual([expect.objectContaining({ email: OTHER_USER.email })]);
+  });
+
   it('is still replayed after an ordinary refresh within the same session', async () => {
     const auth = world.client();
     await auth.login(USER);

@@ -57,11 +57,12 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     logouts: 0,
   };
 
-  async function accessToken(user: StoredUser): Promise<string> {
+  /** `sessionId` is the refresh family's id (`sid`), so an API can tell a session's tokens apart. */
+  async function accessToken(user: StoredUser, sessionId?: string): Promise<string> {
     const { email, ...profile } = user.profile;
     const iat = Math.floor(now() / 1000);
     const exp = iat + accessTokenTtl;
-    const claims: JwtClaims = { ...profile, sub: user.id, email, iat, exp, jti: randomToken(16) };
+    const claims: JwtClaims = { ...profile, sub: user.id, email, iat, exp, jti: randomToken(16), ...(sessionId ? { sid: sessionId } : {}) };
     return signJwt(await signingKey(), claims);
   }
 
@@ -78,10 +79,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   }
 
   async function session(user: StoredUser, status: number): Promise<Response> {
-    const [token, refreshToken] = await Promise.all([accessToken(user), refreshTokens.issue(user.id)]);
+    const refreshToken = await refreshTokens.issue(user.id);
+    const token = await accessToken(user, refreshToken.sessionId);
     return HttpResponse.json(
       { accessToken: token, expiresIn: accessTokenTtl, user: user.profile },
-      { status, headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, refreshToken, refreshTokenTtl) } },
+      { status, headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, refreshToken.token, refreshTokenTtl) } },
     );
   }
 
@@ -127,7 +129,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       }
       stats.refreshes++;
       return HttpResponse.json(
-        { accessToken: await accessToken(user), expiresIn: accessTokenTtl },
+        { accessToken: await accessToken(user, result.sessionId), expiresIn: accessTokenTtl },
         { headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, result.token, refreshTokenTtl) } },
       );
     }),

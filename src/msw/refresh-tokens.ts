@@ -22,7 +22,9 @@ interface Family {
 export type RefreshRejection = 'unknown' | 'expired' | 'revoked' | 'reused';
 
 /** Outcome of {@link RefreshTokenStore.rotate}. */
-export type RotateResult = { ok: true; token: string; userId: string } | { ok: false; reason: RefreshRejection };
+export type RotateResult =
+  | { ok: true; token: string; userId: string; sessionId: string }
+  | { ok: false; reason: RefreshRejection };
 
 /** Settings of {@link createRefreshTokenStore}; durations in seconds, `now` in epoch ms. */
 export interface RefreshTokenStoreOptions {
@@ -33,8 +35,8 @@ export interface RefreshTokenStoreOptions {
 
 /** In-memory refresh token store. Tokens are kept only as SHA-256 hashes. */
 export interface RefreshTokenStore {
-  /** Starts a new family (a login) and answers its first token. */
-  issue(userId: string): Promise<string>;
+  /** Starts a new family (a login) and answers its first token and the family's id (the session). */
+  issue(userId: string): Promise<{ token: string; sessionId: string }>;
   /** Exchanges a token for a new one of its family, or says why not. */
   rotate(token: string): Promise<RotateResult>;
   /** Revokes the family of `token` whatever its state; answers the family's user, if known. */
@@ -53,7 +55,7 @@ export interface RefreshTokenStore {
  * @example
  * const store = createRefreshTokenStore({ ttl: 1_209_600, reuseInterval: 10, now: Date.now });
  * const first = await store.issue('u1');
- * const next = await store.rotate(first); // { ok: true, token, userId: 'u1' }
+ * const next = await store.rotate(first.token); // { ok: true, token, userId: 'u1', sessionId }
  */
 export function createRefreshTokenStore(options: RefreshTokenStoreOptions): RefreshTokenStore {
   // Keyed by hash: a leaked store (or a debugger dump) yields nothing that can be replayed.
@@ -79,7 +81,7 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
       const familyId = randomToken(12);
       families.set(familyId, { userId, revoked: false });
       add(hash, familyId);
-      return token;
+      return { token, sessionId: familyId };
     },
 
     async rotate(presented) {
@@ -102,7 +104,7 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
       // lost response); it gets a fresh sibling, since only hashes of earlier tokens are kept.
       record.replacedAt ??= now;
       add(next.hash, record.familyId);
-      return { ok: true, token: next.token, userId: family.userId };
+      return { ok: true, token: next.token, userId: family.userId, sessionId: record.familyId };
     },
 
     async revoke(presented) {

@@ -1,15 +1,17 @@
 import fc from 'fast-check';
+import { jwtDecode } from 'jwt-decode';
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isAuthError, type AuthClient } from 'tokenkeeper';
 import { createLockManager, installLockManager } from '../support/lock-manager';
-import { API, FOREIGN, setupWorld, USER } from '../support/world';
+import { API, FOREIGN, OTHER_USER, setupWorld, USER } from '../support/world';
 import { installLeakProbes } from './probes';
 
 /**
- * Random schedules of parallel requests, expiries, refresh outcomes, aborts, logouts, restores and
- * disposals across simulated tabs, checked against the invariants users rely on. Seeded and
- * reproducible: CHAOS_SEED=<seed> CHAOS_RUNS=<n> npm test -- test/chaos
+ * Random schedules of parallel requests (some redirected to another origin), expiries, refresh
+ * outcomes, aborts, logins as either of two accounts, logouts (some from inside listeners),
+ * restores and disposals across simulated tabs, checked against the invariants users rely on.
+ * Seeded and reproducible: CHAOS_SEED=<seed> CHAOS_RUNS=<n> npm test -- test/chaos
  */
 const RUNS = Number(process.env['CHAOS_RUNS'] ?? 500);
 const SEED = Number(process.env['CHAOS_SEED'] ?? 20_261_122);
@@ -17,13 +19,19 @@ const SETTLE_BOUND_MS = 3_000;
 
 const world = setupWorld();
 const refreshUrl = `${API}/auth/refresh-token`;
+const movedUrl = `${API}/api/moved`;
+const ACCOUNTS = [USER, OTHER_USER];
 
 type RefreshMode = 'ok' | 'slow' | 'drop' | '503' | '401' | 'reuse';
+type Target = 'api' | 'foreign' | 'redirected';
+type Trigger = 'login' | 'refresh' | 'state';
 type Command =
-  | { kind: 'fetch'; tab: number; post: boolean; foreign: boolean; abortAfterMs: number | null }
+  | { kind: 'fetch'; tab: number; post: boolean; target: Target; abortAfterMs: number | null }
   | { kind: 'expire-server' | 'expire-client' }
   | { kind: 'mode'; mode: RefreshMode }
-  | { kind: 'login' | 'logout' | 'restore' | 'refresh' | 'dispose' | 'token'; tab: number };
+  | { kind: 'login'; tab: number; account: number }
+  | { kind: 'logout-within'; tab: number; on: Trigger }
+  | { kind: 'logout' | 'restore' | 'refresh' | 'dispose' | 'token'; tab: number };
 interface Step {
   startMs: number;
   command: Command;
@@ -36,10 +44,12 @@ interface Schedule {
 
 const tab = fc.nat(2);
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), foreign: fc.boolean(), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), target: fc.constantFrom<Target>('api', 'api', 'foreign', 'redirected'), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('expire-server' as const, 'expire-client' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('mode' as const), mode: fc.constantFrom<RefreshMode>('ok', 'slow', 'drop', '503', '401', 'reuse') }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('login' as const, 'logout' as const, 'restore' as const, 'refresh' as const, 'dispose' as const, 'token' as const), tab }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('login' as const), tab, account: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('logout-within' as const), tab, on: fc.constantFrom<Trigger>('login', 'refresh', 'state') }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('logout' as const, 'restore' as const, 'refresh' as const, 'dispose' as const, 'token' as const), tab }) },
 );
 const schedule: fc.Arbitrary<Schedule> = fc.record({
   tabs: fc.integer({ min: 1, max: 3 }),
@@ -95,6 +105,7 @@ async function runSchedule(
   vi.useFakeTimers({ toFake: ['Date'] });
   const uninstallLocks = installLockManager(createLockManager());
   let mode: RefreshMode = 'ok';
+  const movedHits = new Map<string, number>(); // call id → times the redirecting endpoint saw it
   world.server.use(
     http.post(refreshUrl, async () => {
       switch (mode) {
@@ -115,9 +126,19 @@ async function runSchedule(
           return undefined;
       }
     }),
+    // 'slow' holds logins too, so a login in one tab overlaps refreshes in another.
+    http.post(`${API}/auth/login`, async () => void (mode === 'slow' ? await delay(20) : undefined)),
+    // Redirected to another origin, which answers 401: the platform stripped our token on the way.
+    http.all(movedUrl, ({ request }) => {
+      const call = new URL(request.url).searchParams.get('call') ?? '';
+      movedHits.set(call, (movedHits.get(call) ?? 0) + 1);
+      const to = `${FOREIGN}/landing${new URL(request.url).search}`;
+      return new HttpResponse(null, { status: request.method === 'GET' ? 302 : 303, headers: { Location: to } });
+    }),
   );
 
   const logs: Entry[][] = [];
+  const lateLogouts: Array<Promise<unknown>> = []; // logout() called from inside listeners
   const disposed = new Set<number>();
   const exposed: unknown[] = []; // everything the app can see: states, events, errors
   const tabs: AuthClient[] = Array.from({ length: plan.tabs }, (_, index) => {
@@ -149,6 +170,7 @@ async function runSchedule(
   await tabs[0]!.login(USER);
   await Promise.all(tabs.slice(1).map((client) => client.restore().catch(() => null)));
 
+  let calls = 0;
   const outcomes = plan.steps.map(async ({ startMs, command }) => {
     await new Promise((resolve) => setTimeout(resolve, startMs));
     const run = execute(command);
@@ -167,7 +189,9 @@ async function runSchedule(
       case 'fetch': {
         const controller = new AbortController();
         if (command.abortAfterMs !== null) setTimeout(() => controller.abort(), command.abortAfterMs);
-        const url = command.foreign ? `${FOREIGN}/data` : world.echoUrl;
+        // Each call carries its own id, so its first send and its replay can be paired up.
+        const base = { api: world.echoUrl, foreign: `${FOREIGN}/data`, redirected: movedUrl }[command.target];
+        const url = `${base}?call=${++calls}`;
         return client!.authFetch(url, {
           method: command.post ? 'POST' : 'GET',
           ...(command.post ? { body: JSON.stringify({ n: 1 }), headers: { 'Content-Type': 'application/json' } } : {}),
@@ -184,7 +208,16 @@ async function runSchedule(
         mode = command.mode;
         return Promise.resolve();
       case 'login':
-        return client!.login(USER);
+        return client!.login(ACCOUNTS[command.account]!);
+      case 'logout-within': {
+        // App code that signs out while being told of something: a login, a refresh, a state change.
+        const off = command.on === 'state' ? client!.subscribe(() => later()) : client!.on(command.on, () => later());
+        function later() {
+          off();
+          lateLogouts.push(client!.logout());
+        }
+        return Promise.resolve();
+      }
       case 'logout':
         return client!.logout();
       case 'restore':
@@ -201,10 +234,25 @@ async function runSchedule(
   }
 
   const results = await Promise.all(outcomes);
+  let lateTimer: ReturnType<typeof setTimeout> | undefined;
+  const lateSettled = await Promise.race([
+    Promise.allSettled(lateLogouts).then((all) => all.every((one) => one.status === 'fulfilled')),
+    new Promise<'hang'>((resolve) => (lateTimer = setTimeout(() => resolve('hang'), SETTLE_BOUND_MS))),
+  ]);
+  clearTimeout(lateTimer);
   // Let refreshes that aborted callers left running, and their broadcasts, finish before judging.
   mode = 'ok';
   await drain(probes, (where) => !where.includes('refresh-timer'));
   await new Promise((resolve) => setTimeout(resolve, 5));
+  // The session each signed-in tab holds, and the one the browser's cookie would restore on a reload.
+  const tabSessions = await Promise.all(
+    tabs.map(async (client, index) =>
+      !disposed.has(index) && client.getState().status === 'authenticated' ? sessionOf(await client.getAccessToken().catch(() => null)) : undefined,
+    ),
+  );
+  const reload = world.client();
+  const cookieSession = (await reload.restore().catch(() => null)) ? sessionOf(await reload.getAccessToken()) : null;
+  reload.dispose();
   const finalStates = tabs.map((client) => client.getState().status);
   for (const client of tabs) client.dispose();
   await drain(probes, () => true);
@@ -259,6 +307,35 @@ async function runSchedule(
     if (lastLiveRefusal >= 0 && !revivedAfter) expect(finalStates[index], `tab ${index}: signed in after a refusal`).toBe('anonymous');
   });
 
+  expect(lateSettled, 'a logout() called from a listener hung or rejected').toBe(true);
+
+  // 7. No request is replayed under another session (tabs that share no channel cannot know about
+  // each other's logins, but still never replay under another account). Redirected calls are never replayed.
+  const coordinated = plan.crossTab || plan.tabs === 1;
+  const sends = new Map<string, string[]>();
+  for (const { url, authorization } of world.seen) {
+    const call = new URL(url).searchParams.get('call');
+    if (call && authorization) sends.set(call, [...(sends.get(call) ?? []), authorization]);
+  }
+  for (const [call, authorizations] of sends) {
+    const claims = authorizations.map((authorization) => jwtDecode<{ sid?: string; sub?: string }>(authorization.replace(/^Bearer /, '')));
+    const identities = new Set(claims.map((c) => (coordinated ? c.sid : c.sub)));
+    expect(identities.size, `call ${call} replayed in another ${coordinated ? 'session' : 'account'}`).toBe(1);
+  }
+  for (const [call, hits] of movedHits) expect(hits, `redirected call ${call} sent twice`).toBe(1);
+
+  // 8. The cookie's session is the state's: every signed-in tab holds the session a reload restores.
+  // The cookie may be dead without the tabs knowing only when the server revoked or expired it.
+  const serverMayHaveForgotten =
+    world.serverClock.skew >= 3_600_000 || plan.steps.some(({ command }) => command.kind === 'mode' && (command.mode === 'reuse' || command.mode === '401'));
+  if (coordinated) {
+    for (const [index, session] of tabSessions.entries()) {
+      if (session === undefined) continue;
+      if (cookieSession) expect(session, `tab ${index} holds a session other than the cookie's`).toBe(cookieSession);
+      else expect(serverMayHaveForgotten, `tab ${index} is signed in but the cookie restores nothing`).toBe(true);
+    }
+  }
+
   // 4. No request to a foreign origin carried Authorization.
   for (const request of world.seen) {
     if (request.url.startsWith(FOREIGN)) expect(request.authorization).toBeNull();
@@ -273,6 +350,8 @@ async function runSchedule(
   expect(probes.openChannels(), 'channels left').toBe(0);
   expect(probes.longTimers(), 'timers left').toEqual([]);
 }
+
+const sessionOf = (token: string | null) => (token ? jwtDecode<{ sid?: string }>(token).sid : undefined);
 
 /** Waits (at most 2 s) until no long timer matching `counts` is pending: auth calls and lock waits are done. */
 async function drain(probes: ReturnType<typeof installLeakProbes>, counts: (where: string) => boolean) {
