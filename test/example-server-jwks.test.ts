@@ -172,7 +172,7 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     } finally {
       await server.stop();
     }
-    const configured = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: JSON.stringify(privateJwk()) });
+    const configured = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: JSON.stringify(privateJwk()), SPA_ORIGINS: 'http://localhost:5173' });
     await configured.stop();
     expect(configured.output()).not.toMatch(/warning/);
   });

@@ -114,7 +114,8 @@ describe('refresh', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = (await response.json()) as { accessToken: string; expiresIn: number };
-    expect(body).toEqual({ accessToken: expect.any(String), expiresIn: 60 });
+    // `user` exactly as login answers it: one shape of user before and after a reload.
+    expect(body).toEqual({ accessToken: expect.any(String), expiresIn: 60, user: { id: expect.any(String), email: DEMO.email, name: 'Demo User' } });
     expect(cookieOf(response)).not.toBe(session.cookie);
     expect(setCookie(response)).toContain('Max-Age=3600');
     expect((await call('GET', '/api/me', { token: body.accessToken })).status).toBe(200);

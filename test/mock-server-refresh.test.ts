@@ -60,12 +60,25 @@ describe('POST /auth/refresh-token', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('Cache-Control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ accessToken: expect.any(String), expiresIn: 900 });
+    expect(body).toEqual({ accessToken: expect.any(String), expiresIn: 900, user: { id: 'u1', email: 'alice@example.com' } });
     const second = cookieOf(res);
     expect(second).not.toBe(first);
     expect(res.headers.getSetCookie()[0]).toContain('; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=3600');
     expect((await refresh(second)).status).toBe(200);
     expect(auth.stats.refreshes).toBe(2);
+  });
+
+  test('answers the user exactly as login did, so the app sees one shape before and after a reload', async () => {
+    const res = await fetch(`${API}/auth/login`, {
+      method: 'POST',
+      credentials: 'include',
+      body: JSON.stringify({ email: 'bob@example.com', password: 'builder-123' }),
+    });
+    const { user } = (await res.json()) as { user: unknown };
+    const refreshed = (await (await refresh(cookieOf(res))).json()) as { user: unknown };
+
+    expect(user).toEqual({ id: 'u2', email: 'bob@example.com' });
+    expect(refreshed.user).toEqual(user);
   });
 
   test.each<RequestCredentials>(['same-origin', 'omit'])(

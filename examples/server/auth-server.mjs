@@ -5,6 +5,7 @@ import { createAccessTokens } from './access-tokens.mjs';
 import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
 import { hashPassword, verifyPassword } from './passwords.mjs';
 import { createRefreshTokens } from './refresh-tokens.mjs';
+import { refusedOriginHint } from './origins.mjs';
 import { loadSigningKey } from './signing-keys.mjs';
 import { createMemoryStore } from './stores/memory-store.mjs';
 
@@ -28,6 +29,8 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  * @property {() => number} [now] clock, epoch ms (inject one in tests)
  * @property {string} [cookieName] default 'tk_refresh'
  * @property {number} [maxBodyBytes] default 16 KB
+ * @property {(line: string) => void} [log] receives one line per auth call and per refused
+ *   origin (never a token or password); default: no logging
  */
 
 const zeroStats = () => ({
@@ -38,13 +41,15 @@ const zeroStats = () => ({
 export function createAuthApp(options = {}) {
   const {
     accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], jwtAlg, secret, privateKey,
-    users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024,
+    users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
   } = options;
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
   /** @type {ReturnType<typeof createAccessTokens>} set by `ready`, which every route awaits */
   let accessTokens;
   const stats = zeroStats();
+  /** What the log line of a request says after its status: who, or why not. @type {WeakMap<object, string>} */
+  const notes = new WeakMap();
 
   // Path=/auth: the refresh token travels only to the auth endpoints, never to /api.
   const cookie = (/** @type {string} */ value, /** @type {number} */ maxAge) =>
@@ -92,6 +97,7 @@ export function createAuthApp(options = {}) {
     const { token } = await refreshTokens.issue(user.id, req.headers['user-agent']);
     res.setHeader('Set-Cookie', cookie(token, refreshTokenTtl));
     const accessToken = await accessTokens.issue(user);
+    notes.set(req, user.email);
     sendJson(res, status, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
   }
 
@@ -140,7 +146,9 @@ export function createAuthApp(options = {}) {
       stats.refreshes++;
       if (result.rotated) stats.rotations++;
       res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
-      sendJson(res, 200, { accessToken: await accessTokens.issue(user), expiresIn: accessTokenTtl });
+      notes.set(req, user.email);
+      // `user` as login gives it, so the app has one shape of user before and after a reload.
+      sendJson(res, 200, { accessToken: await accessTokens.issue(user), expiresIn: accessTokenTtl, user: publicUser(user) });
     },
 
     async 'POST /auth/logout'(req, res) {
@@ -194,11 +202,24 @@ export function createAuthApp(options = {}) {
     },
   };
 
+  /**
+   * A page on another origin that CORS will refuse says so in the log: the browser only tells
+   * its app "network error". Same-origin pages (STATIC_DIR) send Origin too and are fine.
+   * @param {import('./http.mjs').Req} req @param {string} pathname
+   */
+  function logRefusedOrigin(req, pathname) {
+    const { origin, host } = req.headers;
+    if (!log || !origin || allowedOrigins.includes(origin) || origin === `http://${host}` || origin === `https://${host}`) return;
+    const method = req.headers['access-control-request-method'] ?? req.method;
+    log(`cors: refused origin ${origin} (${method} ${pathname}): ${refusedOriginHint(origin, allowedOrigins)}`);
+  }
+
   /** @param {import('./http.mjs').Req} req @param {import('./http.mjs').Res} res */
   async function handle(req, res) {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     try {
+      logRefusedOrigin(req, pathname);
       if (handleCors(req, res, allowedOrigins)) return;
-      const { pathname } = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[`${req.method} ${pathname}`];
       if (!route) throw new HttpError(404, 'not_found');
       await ready;
@@ -206,10 +227,17 @@ export function createAuthApp(options = {}) {
     } catch (error) {
       if (res.headersSent) return void res.end();
       if (error instanceof HttpError) {
+        const reason = typeof error.extra['reason'] === 'string' ? ` (${error.extra['reason']})` : '';
+        notes.set(req, `${error.code}${reason}`);
         return sendJson(res, error.status, { error: error.code, ...error.extra }, error.headers);
       }
       console.error(error);
       sendJson(res, 500, { error: 'server_error' });
+    } finally {
+      if (log && pathname.startsWith('/auth/') && req.method !== 'OPTIONS') {
+        const note = notes.get(req);
+        log(`auth: ${req.method} ${pathname} ${res.statusCode}${note ? ` ${note}` : ''}`);
+      }
     }
   }
 

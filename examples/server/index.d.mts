@@ -31,6 +31,8 @@ export interface AuthAppOptions {
   cookieName?: string;
   /** @default 16384 */
   maxBodyBytes?: number;
+  /** Receives one line per auth call (`auth: POST /auth/login 200 demo@example.com`) and per refused CORS origin; never a token, password or code (but see `logDemoTotp`). @default no logging */
+  log?: (line: string) => void;
 }
 
 export interface AuthStats {
@@ -70,7 +72,10 @@ export interface StartServerOptions extends AuthAppOptions {
 }
 
 export interface RunningServer {
+  /** Where it listens, e.g. `http://127.0.0.1:4000`: for code in this process. */
   url: string;
+  /** What a person should open: `http://localhost:4000` for a loopback or wildcard host, the same site as a Vite dev server on localhost. */
+  browserUrl: string;
   port: number;
   app: AuthApp;
   stats: AuthStats;

@@ -1,6 +1,7 @@
 // Puts the auth app (and optionally a static SPA) on a real HTTP port.
 import { createServer } from 'node:http';
 import { createAuthApp } from './auth-server.mjs';
+import { browserUrl } from './origins.mjs';
 import { createStaticHandler } from './static-files.mjs';
 import { createStore } from './stores/index.mjs';
 
@@ -39,6 +40,7 @@ export async function startServer(options = {}) {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   return {
     url,
+    browserUrl: browserUrl(host, address.port),
     port: address.port,
     app,
     stats: app.stats,

@@ -2,6 +2,7 @@
 // CLI: `node examples/server/main.mjs`. Configuration comes from the environment (see README.md).
 import { closeOnSignals, numberFromEnv, runIfMain } from './cli.mjs';
 import { DEMO_USER, startServer } from './index.mjs';
+import { parseOrigins } from './origins.mjs';
 
 export { startServer };
 
@@ -11,14 +12,17 @@ async function main() {
   const secret = process.env.JWT_SECRET || undefined;
   const privateKey = process.env.JWT_PRIVATE_KEY || undefined;
   const redisUrl = process.env.REDIS_URL || undefined;
+  const { origins, warnings } = parseOrigins(process.env.SPA_ORIGINS);
+  const log = process.env.AUTH_LOG === '0' ? undefined : (/** @type {string} */ line) => console.log(line);
   const server = await startServer({
     port: numberFromEnv('PORT', 4000, 0),
     host: process.env.HOST || '127.0.0.1',
     accessTokenTtl: numberFromEnv('ACCESS_TOKEN_TTL', 60),
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 86400),
     reuseInterval: numberFromEnv('REUSE_INTERVAL', 10, 0),
-    allowedOrigins: (process.env.SPA_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    allowedOrigins: origins,
     jwtAlg,
+    ...(log ? { log } : {}),
     ...(process.env.STATIC_DIR ? { staticDir: process.env.STATIC_DIR } : {}),
     ...(secret ? { secret } : {}),
     ...(privateKey ? { privateKey } : {}),
@@ -31,8 +35,10 @@ async function main() {
     console.warn(`warning: ${variable} not set: using a key generated for this process, so its tokens die with it` +
       (redisUrl ? ' and the other instances reject them' : ''));
   }
+  for (const warning of warnings) console.warn(`warning: ${warning}`);
+  if (origins.length) console.log(`SPA origins allowed to call with credentials: ${origins.join(', ')}`);
   // Last, so whoever waits for this line (tests, scripts) has seen the lines above.
-  console.log(`tokenkeeper example auth server on ${server.url}`);
+  console.log(`tokenkeeper example auth server on ${server.browserUrl}`);
   console.log(`demo user: ${DEMO_USER.email} / ${DEMO_USER.password}`);
 
   closeOnSignals(server);

@@ -129,7 +129,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       }
       stats.refreshes++;
       return HttpResponse.json(
-        { accessToken: await accessToken(user, result.sessionId), expiresIn: accessTokenTtl },
+        // `user` as login answers it, so the app has one shape of user before and after a reload.
+        { accessToken: await accessToken(user, result.sessionId), expiresIn: accessTokenTtl, user: user.profile },
         { headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, result.token, refreshTokenTtl) } },
       );
     }),
