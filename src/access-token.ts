@@ -1,6 +1,7 @@
 import { abortable } from './abortable';
 import { AuthError } from './errors';
 import type { Refresher } from './refresh';
+import type { Log } from './options';
 import { isDue, isExpired, type SessionStore } from './session-store';
 
 export interface AccessTokens {
@@ -28,7 +29,7 @@ export interface SentWith {
   epoch: number;
 }
 
-export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>): AccessTokens {
+export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>, log: Log): AccessTokens {
   /** `pending`'s token, or `null` when the session ended or changed (`epoch`) meanwhile. */
   const refreshed = async (
     signal: AbortSignal | null | undefined,
@@ -52,8 +53,10 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       if (!grant) {
         // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
         const pending = refresher.inFlight();
+        if (pending) log('no token yet: awaiting refresh');
         return pending ? refreshed(signal, null, () => null, pending) : null;
       }
+      log('token due: refreshing');
       // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
       return refreshed(signal, store.epoch(), () => {
         const still = store.grant();
@@ -64,6 +67,7 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       const grant = store.grant();
       if (!grant || store.epoch() !== sent.epoch) return null;
       if (grant.accessToken !== sent.token) return grant.accessToken;
+      log('401: refreshing');
       return refreshed(signal, sent.epoch, () => null, refresher.refreshSince(sent.refreshMark));
     },
     sentWith: (token) => ({ token, refreshMark: refresher.mark(), epoch: store.epoch() }),

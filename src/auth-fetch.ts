@@ -5,22 +5,31 @@ import type { Config } from './options';
  * `fetch` with the session's bearer token, for the authorized origins only.
  * The numbered rules are CONTRACT.md's "authFetch rules".
  */
-export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
+export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log'>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const { log } = config;
     const fetchImpl = config.getFetch();
     const attempt = prepare(fetchImpl, input, init);
     // Rule 7: other origins, and anything we cannot place, pass through untouched.
-    if (!attempt || !config.isAuthorized(attempt.url)) return fetchImpl(input, init);
+    if (!attempt || !config.isAuthorized(attempt.url)) {
+      log(attempt ? 'no token: origin not authorized' : 'no token: input not a URL', { origin: attempt?.url.origin });
+      return fetchImpl(input, init);
+    }
     // Rule 1: a caller's own Authorization is theirs; its 401s are theirs too.
     if (attempt.headers.has('Authorization')) return attempt.send(null);
 
     const token = await tokens.forRequest(attempt.signal); // Rule 2
-    if (token === null) return attempt.send(null);
+    if (token === null) {
+      log('no token: signed out', { origin: attempt.url.origin });
+      return attempt.send(null);
+    }
     const sent = tokens.sentWith(token);
     const response = await attempt.send(token);
     // A 401 from another origin we were redirected to is not about our token: the platform
     // stripped it on the way. Refreshing and replaying would send a POST twice.
-    if (response.status !== 401 || (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`))) {
+    if (response.status !== 401) return response;
+    if (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`)) {
+      log('401 via cross-origin redirect: not refreshed');
       return response;
     }
 
@@ -33,8 +42,12 @@ export function createAuthFetch(config: Config<unknown>, tokens: AccessTokens) {
     }
     // Rule 4, a session that ended or changed since the request went out, or a body that cannot be
     // sent again: the caller gets its own 401, body unread.
-    if (next === null || !attempt.replayable) return response;
+    if (next === null || !attempt.replayable) {
+      log(next ? '401: one-shot body: not replayed' : '401: session changed: not replayed');
+      return response;
+    }
     void response.body?.cancel().catch(() => {});
+    log('401: replayed');
     return attempt.send(next); // Once, never again: a second 401 is the caller's.
   };
 }

@@ -24,6 +24,7 @@ import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutOptions
  */
 export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TUser>): AuthClient<TUser> {
   const config = resolveConfig(options);
+  const { log } = config;
   const crossTab = options.crossTab ?? typeof BroadcastChannel === 'function';
   if (crossTab && typeof BroadcastChannel !== 'function') {
     throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel, which this runtime lacks');
@@ -39,6 +40,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     crossTab ? () => `tokenkeeper:refresh:${authOrigin()}` : null,
     2 * config.timeoutMs + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
+    () => log('lock timeout: refreshing anyway'),
   );
 
   const call = (name: AuthCall, body?: unknown, accessToken?: string | null) =>
@@ -54,7 +56,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const requestGrant = async (name: AuthCall, body: unknown, previous: Grant<TUser> | null) => {
     const answer = await call(name, body);
     if (!answer.ok) throw errorForStatus(name, answer.status);
-    const context = { parse: config.parse, refreshMarginMs: config.refreshMarginMs, receivedAt: Date.now(), previous };
+    const context = { ...config, receivedAt: Date.now(), previous, call: name as 'login' | 'register' | 'refresh' };
     const grant = name === 'register' && !answer.text.trim() ? null : readGrant(answer.text, answer.status, context);
     if (!grant && name !== 'register') throw new AuthError('invalid_response', 'No access token', { status: answer.status });
     return grant;
@@ -71,7 +73,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     }
   };
 
-  const timer = createRefreshTimer(() => void refresher.refresh());
+  const timer = createRefreshTimer(() => {
+    log('timer: refreshing');
+    void refresher.refresh();
+  });
 
   // Each transition arms or clears the timer before app code hears of it, and app code hears of it
   // in order: a logout() called from a `login` handler cannot leave a timer armed or fire first.
@@ -80,7 +85,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     queue.batch(() => {
       timer.schedule(null);
       const wasLive = store.end();
-      if (wasLive) events.emit('logout', { reason });
+      if (wasLive) {
+        log('session ended', { reason });
+        events.emit('logout', { reason });
+      }
       return wasLive;
     });
   /** A new token for the current session, from our refresh or another tab's. */
@@ -108,6 +116,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     ? createCrossTab<TUser>(
         () => `tokenkeeper:${authOrigin()}`,
         (message: TabMessage<TUser>) => {
+          log(`other tab: ${message.type}`);
           if (message.type === 'login') began(message.grant);
           else if (message.type === 'logout') {
             // The user signed out in another tab: a login on its way here must not outlive that either.
@@ -133,9 +142,13 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         if (tabs) await new Promise((resolve) => setTimeout(resolve, 0));
         // A login, or another tab's refresh, brought a token while we queued.
         const current = store.grant();
-        if (current && current !== before && !isDue(current)) return current;
+        if (current && current !== before && !isDue(current)) {
+          log('refresh: token already fresh');
+          return current;
+        }
         // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
         if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
+        log('refresh: calling server');
         const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
         // Shared while we still hold the lock, so a tab queued behind us finds it; also when
         // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
@@ -155,10 +168,13 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       // cookie may simply have raced another tab's login.
       if (!disposed && endSession('refresh_failed')) tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
-    onFailed: reportError,
+    onFailed(error) {
+      log('refresh failed: session kept', { code: error.code });
+      reportError(error);
+    },
   });
 
-  const tokens = createAccessTokens(store, refresher);
+  const tokens = createAccessTokens(store, refresher, log);
 
   const signOut = () => {
     endSession('user');

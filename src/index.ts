@@ -10,6 +10,8 @@ export type {
   AuthState,
   AuthStatus,
   AuthUser,
+  DebugEntry,
+  ResolveUserContext,
   LogoutOptions,
   LogoutReason,
   Session,

@@ -1,5 +1,9 @@
-import type { AuthClientOptions, AuthEndpoints, TokenResponse } from './types';
+import { callSafely } from './call-safely';
+import type { AuthClientOptions, AuthEndpoints, DebugEntry, ResolveUserContext, TokenResponse } from './types';
 import { parseTokenResponse } from './token-response';
+
+/** The `debug` option's sink: one line per decision, never a token. */
+export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
 const DEFAULT_ENDPOINTS: AuthEndpoints = {
   login: '/auth/login',
@@ -18,11 +22,13 @@ export interface Config<TUser> {
   refreshMarginMs: number;
   timeoutMs: number;
   parse: (body: unknown) => TokenResponse<TUser>;
+  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
   getFetch(): typeof fetch;
+  log: Log;
 }
 
 export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<TUser> {
-  const { baseUrl, refreshMargin = 30, timeout = 10_000, endpoints, authorizedOrigins } = options;
+  const { baseUrl, refreshMargin = 30, timeout = 10_000, endpoints, authorizedOrigins, debug } = options;
   // Negated comparisons also catch NaN and non-numbers.
   if (!baseUrl || typeof baseUrl !== 'string') throw new TypeError('tokenkeeper: baseUrl required');
   if (!(refreshMargin >= 0 && refreshMargin < Infinity)) throw new TypeError('tokenkeeper: bad refreshMargin');
@@ -50,7 +56,14 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     refreshMarginMs: refreshMargin * 1000,
     timeoutMs: timeout,
     parse: options.parseTokenResponse ?? (parseTokenResponse as (body: unknown) => TokenResponse<TUser>),
+    resolveUser: options.resolveUser,
     getFetch: () => options.fetch ?? globalThis.fetch,
+    log:
+      typeof debug === 'function'
+        ? (message, detail) => callSafely(debug, { ...detail, message } as DebugEntry)
+        : debug
+          ? (message, detail) => console.debug(`[tokenkeeper] ${message}`, detail ?? '')
+          : () => {},
   };
 }
 

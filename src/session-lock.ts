@@ -19,15 +19,21 @@ export interface SessionLock {
  *   task ends within its calls' timeouts; one that holds longer is frozen, and a refresh too many
  *   beats none.
  * @param closedError - what tasks given up by `close()` reject with.
+ * @param onEscape - told when a task goes ahead without the Web Lock.
  */
-export function createSessionLock(webLockName: (() => string) | null, escapeMs: number, closedError: () => Error): SessionLock {
+export function createSessionLock(
+  webLockName: (() => string) | null,
+  escapeMs: number,
+  closedError: () => Error,
+  onEscape = () => {},
+): SessionLock {
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
   return {
     run(task) {
       const turn = last.then(() => {
         if (closing.signal.aborted) throw closedError();
-        return webLockName ? withWebLock(webLockName(), task, escapeMs, closing.signal, closedError) : task();
+        return webLockName ? withWebLock(webLockName(), task, escapeMs, closing.signal, closedError, onEscape) : task();
       });
       last = turn.catch(() => {});
       return turn;
@@ -36,7 +42,14 @@ export function createSessionLock(webLockName: (() => string) | null, escapeMs: 
   };
 }
 
-function withWebLock<T>(name: string, task: () => Promise<T>, escapeMs: number, closing: AbortSignal, closedError: () => Error): Promise<T> {
+function withWebLock<T>(
+  name: string,
+  task: () => Promise<T>,
+  escapeMs: number,
+  closing: AbortSignal,
+  closedError: () => Error,
+  onEscape: () => void,
+): Promise<T> {
   const locks = globalThis.navigator?.locks;
   if (!locks) return task(); // Older browsers: each tab on its own; the server's reuse interval covers the overlap.
   return new Promise<T>((resolve, reject) => {
@@ -61,8 +74,9 @@ function withWebLock<T>(name: string, task: () => Promise<T>, escapeMs: number, 
       .catch(() => {
         done();
         if (granted) return; // the task has settled
-        if (closing.aborted) reject(closedError());
-        else task().then(resolve, reject);
+        if (closing.aborted) return reject(closedError());
+        onEscape();
+        task().then(resolve, reject);
       });
   });
 }

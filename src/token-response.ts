@@ -2,7 +2,7 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { AuthUser, TokenResponse } from './types';
+import type { AuthUser, ResolveUserContext, TokenResponse } from './types';
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,
@@ -31,6 +31,8 @@ export interface GrantContext<TUser> {
   receivedAt: number;
   /** The grant this one replaces, within the same session. */
   previous: Grant<TUser> | null;
+  call: ResolveUserContext['call'];
+  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
 }
 
 /**
@@ -45,29 +47,33 @@ export function readGrant<TUser>(text: string, status: number, context: GrantCon
     // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
     throw new AuthError('invalid_response', 'Token response is not JSON', { status });
   }
-  let parsed: TokenResponse<TUser>;
-  try {
-    parsed = context.parse(body);
-  } catch (cause) {
-    throw new AuthError('invalid_response', 'parseTokenResponse threw', { status, cause });
-  }
+  const parsed = appCode(() => context.parse(body), status);
   const token: unknown = parsed?.accessToken;
   if (token == null) return null;
-  if (!isHeaderSafeToken(token)) {
-    throw new AuthError('invalid_response', 'Malformed access token', { status });
-  }
+  if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
   const claims = decodeClaims(token);
+  const subject = claims?.['sub'];
+  const { previous, resolveUser } = context;
+  const sameAccount = previous && !isOtherAccount(previous.subject, subject);
   const serverUser = isRecord(parsed.user) ? parsed.user : undefined;
   // A refresh answer rarely repeats the profile: keep the one login gave rather than swap in raw claims.
-  const subject = claims?.['sub'];
-  const { previous } = context;
-  const kept = previous?.userFromServer && !isOtherAccount(previous.subject, subject) ? previous.user : undefined;
-  const profile = serverUser ?? kept;
+  const profile = serverUser ?? (sameAccount && previous.userFromServer ? previous.user : undefined);
   return {
     accessToken: token,
     subject,
     ...computeExpiry(parsed.expiresIn, claims, context.receivedAt, context.refreshMarginMs),
-    user: profile ?? (claims as TUser | null),
-    userFromServer: profile !== undefined,
+    user: resolveUser
+      ? appCode(() => resolveUser({ call: context.call, body, claims, previous: sameAccount ? previous.user : null }), status)
+      : (profile ?? (claims as TUser | null)),
+    userFromServer: !!resolveUser || profile !== undefined,
   };
+}
+
+/** Runs the app's parser or resolver: what it throws becomes `invalid_response`, its error kept as the cause. */
+function appCode<T>(run: () => T, status: number): T {
+  try {
+    return run();
+  } catch (cause) {
+    throw new AuthError('invalid_response', 'parseTokenResponse or resolveUser threw', { status, cause });
+  }
 }

@@ -105,6 +105,44 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @default 10000
    */
   timeout?: number | undefined;
+  /**
+   * The one place that decides `user`: after login, register and every refresh (so also after
+   * `restore()` on a reload). Another tab's message carries the user its sender decided. Give it
+   * when your server's login and refresh answers differ, so `user` has one shape everywhere.
+   * @default the answer's `user`, else the session's previous `user` (same account), else the JWT's claims
+   * @example
+   * createAuthClient<MyUser>({
+   *   baseUrl,
+   *   resolveUser: ({ claims, previous }) => previous ?? { id: String(claims?.sub), email: String(claims?.email) },
+   * });
+   */
+  resolveUser?: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
+  /**
+   * Logs every decision, one line each: why a request got no token, why a refresh ran or was
+   * skipped, lock waits, tokens adopted from another tab, why a session ended. Never a token.
+   * `true` writes `console.debug('[tokenkeeper] …', detail)`; a function receives each entry instead.
+   * @default false
+   * @example createAuthClient({ baseUrl, debug: import.meta.env.DEV })
+   */
+  debug?: boolean | ((entry: DebugEntry) => void) | undefined;
+}
+
+/** What {@link AuthClientOptions.resolveUser} is told. */
+export interface ResolveUserContext<TUser = AuthUser> {
+  /** The call whose answer brought the token. */
+  readonly call: 'login' | 'register' | 'refresh';
+  /** The answer's parsed JSON body. */
+  readonly body: unknown;
+  /** The access token's JWT claims, or `null` for an opaque token. */
+  readonly claims: Readonly<Record<string, unknown>> | null;
+  /** The session's user so far; `null` for a new session or when the token belongs to another account. */
+  readonly previous: TUser | null;
+}
+
+/** One line of {@link AuthClientOptions.debug}: what was decided, and about what. Never a token. */
+export interface DebugEntry {
+  readonly message: string;
+  readonly [detail: string]: unknown;
 }
 
 /** Options for {@link AuthClient.logout}. */

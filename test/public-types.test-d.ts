@@ -43,3 +43,17 @@ expectTypeOf(createAuthKy(auth).get).toBeFunction();
 expectTypeOf(useReactAuth<Profile>().user).toEqualTypeOf<Profile | null>();
 expectTypeOf(useVueAuth<Profile>().status.value).toEqualTypeOf<'unknown' | 'authenticated' | 'anonymous'>();
 expectTypeOf(createAuthServer({ baseUrl: 'https://x.io' }).stats).toEqualTypeOf<AuthServerStats>();
+
+// resolveUser is typed by the client's user type, and decides the shape of `user` everywhere.
+createAuthClient<Profile>({
+  baseUrl: 'https://api.example.com',
+  resolveUser({ call, body, claims, previous }) {
+    expectTypeOf(call).toEqualTypeOf<'login' | 'register' | 'refresh'>();
+    expectTypeOf(body).toEqualTypeOf<unknown>();
+    expectTypeOf(previous).toEqualTypeOf<Profile | null>();
+    return previous ?? { id: String(claims?.['sub']), email: String(claims?.['email']) };
+  },
+  debug: (entry) => expectTypeOf(entry.message).toEqualTypeOf<string>(),
+});
+// @ts-expect-error: resolveUser must answer the client's user type
+createAuthClient<Profile>({ baseUrl: 'https://api.example.com', resolveUser: () => ({ name: 'x' }) });

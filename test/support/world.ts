@@ -2,7 +2,7 @@ import { jwtDecode } from 'jwt-decode';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { createAuthClient, type AuthClient, type AuthClientOptions } from 'tokenkeeper';
+import { createAuthClient, type AuthClient, type AuthClientOptions, type AuthUser } from 'tokenkeeper';
 import { createAuthServer } from 'tokenkeeper/msw';
 
 export const API = 'https://api.example.com';
@@ -70,9 +70,9 @@ export function setupWorld() {
     }),
   );
 
-  const clients: AuthClient[] = [];
-  const client = (options: Partial<AuthClientOptions> = {}) => {
-    const created = createAuthClient({ baseUrl: API, crossTab: false, ...options });
+  const clients: Array<{ dispose(): void }> = [];
+  const client = <TUser = AuthUser>(options: Partial<AuthClientOptions<TUser>> = {}): AuthClient<TUser> => {
+    const created = createAuthClient<TUser>({ baseUrl: API, crossTab: false, ...options });
     clients.push(created);
     return created;
   };
