@@ -8,6 +8,7 @@ import { installLockManager, createLockManager } from './support/lock-manager';
 import { setupWorld, USER } from './support/world';
 
 // tokenkeeper/react: one useSyncExternalStore over client.subscribe; renders exactly when the state changes.
+// These tests drive the session themselves (restore={false}); react-restore.test.tsx covers the page-load restore.
 const world = setupWorld();
 let uninstall = () => {};
 beforeEach(() => void (uninstall = installLockManager(createLockManager())));
@@ -25,14 +26,14 @@ function mount(client: AuthClient) {
     renders.count++;
     return <p data-testid="status">{`${status}|${user?.name ?? '-'}|${expiresAt ?? '-'}`}</p>;
   }
-  render(<AuthProvider client={client}><Status /></AuthProvider>);
+  render(<AuthProvider client={client} restore={false}><Status /></AuthProvider>);
   const shown = () => screen.getByTestId('status').textContent!.split('|');
   return { renders, status: () => shown()[0], user: () => shown()[1], expiresAt: () => shown()[2] };
 }
 
 const wrapperFor = (client: AuthClient) =>
   function Wrapper({ children }: { children: ReactNode }) {
-    return <AuthProvider client={client}>{children}</AuthProvider>;
+    return <AuthProvider client={client} restore={false}>{children}</AuthProvider>;
   };
 
 describe('tokenkeeper/react', () => {
@@ -114,7 +115,7 @@ describe('tokenkeeper/react', () => {
     await act(() => auth.login(USER));
     const after = result.current;
     expect(after.auth).not.toBe(first.auth);
-    for (const name of ['login', 'logout', 'register', 'authFetch'] as const) expect(after.auth[name]).toBe(first.auth[name]);
+    for (const name of ['login', 'logout', 'register', 'authFetch', 'getAccessToken', 'restore'] as const) expect(after.auth[name]).toBe(first.auth[name]);
     expect(after.authFetch).toBe(first.authFetch);
     expect(after.auth.authFetch).toBe(after.authFetch);
 
@@ -131,6 +132,8 @@ describe('tokenkeeper/react', () => {
       return <p>{useAuth().status}</p>;
     }
     expect(renderToString(<AuthProvider client={auth}><Status /></AuthProvider>)).toBe('<p>unknown</p>');
+    await settle();
+    expect(world.auth.stats.refreshes + world.auth.stats.rejectedRefreshes).toBe(0); // no restore on the server
   });
 
   it('throws a clear error outside an AuthProvider', () => {

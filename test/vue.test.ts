@@ -7,6 +7,7 @@ import { authClientKey, createAuthPlugin, useAuth } from 'tokenkeeper/vue';
 import { setupWorld, USER } from './support/world';
 
 // tokenkeeper/vue: readonly refs fed by client.subscribe, unsubscribed with the scope that asked.
+// These tests drive the session themselves ({ restore: false }); vue-restore.test.ts covers the page-load restore.
 const world = setupWorld();
 
 /** Wraps a client to see its listeners: how many are subscribed and how often they are called. */
@@ -31,7 +32,7 @@ const Status = defineComponent({
     return () => h('p', `${status.value}|${user.value?.name ?? '-'}|${expiresAt.value ?? '-'}`);
   },
 });
-const mountWith = (client: AuthClient) => mount(Status, { global: { plugins: [createAuthPlugin(client)] } });
+const mountWith = (client: AuthClient) => mount(Status, { global: { plugins: [createAuthPlugin(client, { restore: false })] } });
 
 describe('tokenkeeper/vue', () => {
   it('updates the refs on login, refresh and logout', async () => {
@@ -88,7 +89,7 @@ describe('tokenkeeper/vue', () => {
   it('works in an effectScope, with the app context or the client given, and unsubscribes on stop', async () => {
     const auth = world.client();
     const { client, seen } = watched(auth);
-    const app = createApp({ render: () => null }).use(createAuthPlugin(client));
+    const app = createApp({ render: () => null }).use(createAuthPlugin(client, { restore: false }));
     const scope = effectScope();
     const statuses: string[] = [];
     const [fromApp, given] = scope.run(() => {
@@ -115,7 +116,7 @@ describe('tokenkeeper/vue', () => {
   it('hydrates server-rendered markup without a mismatch and then follows the session', async () => {
     const auth = world.client();
     const { client, seen } = watched(auth);
-    const app = () => createSSRApp(Status).use(createAuthPlugin(client));
+    const app = () => createSSRApp(Status).use(createAuthPlugin(client, { restore: false }));
     const container = document.createElement('div');
     container.innerHTML = await renderToString(app());
     expect(seen.listeners.size).toBe(0); // the server render subscribed nothing
