@@ -59,6 +59,25 @@ describe('createAuthServer options', () => {
     expect((await fetch('https://api.example.com/api/session/end', { method: 'POST' })).status).toBe(204);
   });
 
+  test('takes custom second-factor and device endpoints, and keeps the defaults for the rest', async () => {
+    const auth = createAuthServer({
+      baseUrl: 'https://api.example.com',
+      endpoints: { mfa: '/auth/2fa', mfaEnroll: '/account/2fa/setup', sessions: '/account/devices' },
+      users,
+    });
+    server.use(...auth.handlers);
+    const { accessToken } = (await (await login('https://api.example.com/auth/login')).json()) as { accessToken: string };
+    const bearer = { Authorization: `Bearer ${accessToken}` };
+
+    expect((await fetch('https://api.example.com/account/2fa/setup', { method: 'POST', headers: bearer })).status).toBe(200);
+    expect((await fetch('https://api.example.com/auth/mfa', { headers: bearer })).status).toBe(200);
+    const devices = await fetch('https://api.example.com/account/devices', { headers: bearer });
+    expect(((await devices.json()) as { sessions: unknown[] }).sessions).toHaveLength(1);
+    expect((await fetch('https://api.example.com/auth/2fa', { method: 'POST', body: '{}' })).status).toBe(400);
+    // A renamed endpoint leaves nothing at its default path.
+    await expect(fetch('https://api.example.com/auth/sessions', { headers: bearer })).rejects.toThrow();
+  });
+
   test('widens the cookie path to the directory that login, refresh and logout share', async () => {
     const auth = createAuthServer({
       baseUrl: 'https://api.example.com',

@@ -1,18 +1,22 @@
 import { delay, http, HttpResponse } from 'msw';
+import type { Account, ServerContext } from './context';
 import { clearRefreshCookie, isSecureOrigin, setRefreshCookie } from './cookies';
 import { randomToken } from './encoding';
 import { resolveEndpoints } from './endpoints';
 import { importHmacKey, signJwt, verifyJwt, type JwtClaims } from './jwt';
+import { createMfa } from './mfa';
+import { mfaHandlers } from './mfa-handlers';
 import { createRefreshTokenStore } from './refresh-tokens';
+import { error, invalidToken, noContent, NO_STORE, readJsonObject } from './responses';
+import { sessionHandlers } from './session-handlers';
 import type { AuthServer, AuthServerOptions, AuthServerStats } from './types';
 import { createUserDirectory, type StoredUser } from './users';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 /**
  * Creates a mock auth server as MSW handlers: login, register, refresh (rotating refresh tokens
- * with reuse detection, in an httpOnly cookie), logout and a protected `GET /me`. It signs real
- * HS256 JWTs and stores only password and refresh token hashes.
+ * with reuse detection, in an httpOnly cookie), logout, a protected `GET /me`, a TOTP second
+ * factor (enrol, confirm, disable, and login's `mfa_required` challenge) and the signed-in
+ * devices (list, revoke). It signs real HS256 JWTs and stores only password and refresh token hashes.
  *
  * @example
  * import { setupServer } from 'msw/node';
@@ -48,6 +52,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     reuseInterval: options.reuseInterval ?? 10,
     now,
   });
+  const mfa = createMfa({ secret, now });
   const stats: AuthServerStats = {
     logins: 0,
     registrations: 0,
@@ -67,9 +72,22 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   }
 
   async function bearerUser(request: Request): Promise<StoredUser | undefined> {
+    return (await bearer(request))?.user;
+  }
+
+  async function bearer(request: Request): Promise<Account | null> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '');
     const claims = match?.[1] ? await verifyJwt(await signingKey(), match[1], now()) : null;
-    return claims ? users.findById(claims.sub) : undefined;
+    const user = claims ? await users.findById(claims.sub) : undefined;
+    if (!claims || !user) return null;
+    return typeof claims['sid'] === 'string' ? { user, sessionId: claims['sid'] } : { user };
+  }
+
+  /** Account settings need more than a valid token: its session must not have been signed out. */
+  async function account(request: Request): Promise<Account | null> {
+    const found = await bearer(request);
+    if (!found || (found.sessionId !== undefined && !refreshTokens.isLive(found.sessionId, found.user.id))) return null;
+    return found;
   }
 
   // A browser sends the cookie cross-origin only with credentials: 'include', but MSW in Node
@@ -78,8 +96,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     return request.credentials === 'include' ? cookies[cookieName] || undefined : undefined;
   }
 
-  async function session(user: StoredUser, status: number): Promise<Response> {
-    const refreshToken = await refreshTokens.issue(user.id);
+  async function session(user: StoredUser, status: number, request: Request): Promise<Response> {
+    const refreshToken = await refreshTokens.issue(user.id, request.headers.get('User-Agent'));
     const token = await accessToken(user, refreshToken.sessionId);
     return HttpResponse.json(
       { accessToken: token, expiresIn: accessTokenTtl, user: user.profile },
@@ -91,6 +109,19 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     if (latency > 0) await delay(latency);
   }
 
+  const context: ServerContext = {
+    urls,
+    users,
+    refreshTokens,
+    mfa,
+    stats,
+    wait,
+    account,
+    presentedToken,
+    session,
+    clearCookie: () => clearRefreshCookie(cookie),
+  };
+
   const handlers = [
     http.post(urls.login, async ({ request }) => {
       await wait();
@@ -100,8 +131,13 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       }
       const user = await users.authenticate(body['email'], body['password']);
       if (!user) return error(401, 'invalid_credentials');
+      if (mfa.state(user)?.enabled) {
+        // 401, not 200: a client that knows nothing of a second factor must not take this for a session.
+        const mfaToken = await mfa.challenge(user.id);
+        return error(401, 'mfa_required', { mfa_required: true, mfaToken, mfaMethods: ['totp'] });
+      }
       stats.logins++;
-      return session(user, 200);
+      return session(user, 200, request);
     }),
 
     http.post(urls.register, async ({ request }) => {
@@ -114,7 +150,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       const user = await users.register(email, password, profile);
       if (!user) return error(409, 'conflict');
       stats.registrations++;
-      return session(user, 201);
+      return session(user, 201, request);
     }),
 
     http.post(urls.refresh, async ({ request, cookies }) => {
@@ -146,23 +182,18 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       }
       stats.logouts++;
       // Always 204 and a cleared cookie: logging out must succeed even with a dead session.
-      return new HttpResponse(null, {
-        status: 204,
-        headers: { ...NO_STORE, 'Set-Cookie': clearRefreshCookie(cookie) },
-      });
+      return noContent({ 'Set-Cookie': clearRefreshCookie(cookie) });
     }),
 
     http.get(urls.me, async ({ request }) => {
       await wait();
       const user = await bearerUser(request);
-      if (!user) {
-        return HttpResponse.json(
-          { error: 'invalid_token' },
-          { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
-        );
-      }
+      if (!user) return invalidToken();
       return HttpResponse.json({ user: user.profile }, { headers: NO_STORE });
     }),
+
+    ...mfaHandlers(context),
+    ...sessionHandlers(context),
   ];
 
   return {
@@ -172,6 +203,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       for (const name of Object.keys(stats) as Array<keyof AuthServerStats>) stats[name] = 0;
       refreshTokens.clear();
       users.reset();
+      mfa.reset();
     },
     revokeAll() {
       refreshTokens.revokeAll();
@@ -182,20 +214,4 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       return { accessToken: await accessToken(user), expiresIn: accessTokenTtl };
     },
   };
-}
-
-function error(status: number, code: string): Response {
-  return HttpResponse.json({ error: code }, { status, headers: NO_STORE });
-}
-
-/** The body as a JSON object, or `null` when it is empty, not JSON, or not an object. */
-async function readJsonObject(request: Request): Promise<Record<string, unknown> | null> {
-  try {
-    const value: unknown = JSON.parse(await request.text());
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
 }

@@ -7,6 +7,12 @@ const DEFAULT_ENDPOINTS: AuthEndpoints = {
   refresh: '/auth/refresh-token',
   logout: '/auth/logout',
   me: '/me',
+  mfa: '/auth/mfa/verify',
+  mfaStatus: '/auth/mfa',
+  mfaEnroll: '/auth/mfa/enroll',
+  mfaConfirm: '/auth/mfa/confirm',
+  mfaDisable: '/auth/mfa/disable',
+  sessions: '/auth/sessions',
 };
 
 /** Absolute endpoint URLs and the cookie path that covers login, refresh and logout. */
@@ -28,14 +34,10 @@ export function resolveEndpoints(baseUrl: string, overrides: Partial<AuthEndpoin
   const basePath = base.pathname.replace(/\/+$/, '');
   const resolve = (path: string): string =>
     isAbsoluteUrl(path) ? path : `${base.origin}${basePath}/${path.replace(/^\/+/, '')}`;
-  const all = { ...DEFAULT_ENDPOINTS, ...overrides };
-  const urls: AuthEndpoints = {
-    login: resolve(all.login),
-    register: resolve(all.register),
-    refresh: resolve(all.refresh),
-    logout: resolve(all.logout),
-    me: resolve(all.me),
-  };
+  const all: AuthEndpoints = { ...DEFAULT_ENDPOINTS, ...overrides };
+  const urls = Object.fromEntries(
+    Object.entries(all).map(([name, path]) => [name, resolve(path)]),
+  ) as unknown as AuthEndpoints;
   return { ...urls, cookiePath: commonDirectory([urls.login, urls.refresh, urls.logout]) };
 }
 

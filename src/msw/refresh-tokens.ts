@@ -16,6 +16,19 @@ interface TokenRecord {
 interface Family {
   userId: string;
   revoked: boolean;
+  createdAt: number;
+  lastUsedAt: number;
+  /** When its newest token expires: the family is a live session until then. */
+  expiresAt: number;
+  userAgent?: string;
+}
+
+/** One login as its user sees it in a list of signed-in devices; times in epoch ms. */
+export interface DeviceSession {
+  id: string;
+  createdAt: number;
+  lastUsedAt: number;
+  userAgent?: string;
 }
 
 /** Why a refresh token was refused. `reused` means its family has just been revoked. */
@@ -36,13 +49,21 @@ export interface RefreshTokenStoreOptions {
 /** In-memory refresh token store. Tokens are kept only as SHA-256 hashes. */
 export interface RefreshTokenStore {
   /** Starts a new family (a login) and answers its first token and the family's id (the session). */
-  issue(userId: string): Promise<{ token: string; sessionId: string }>;
+  issue(userId: string, userAgent?: string | null): Promise<{ token: string; sessionId: string }>;
   /** Exchanges a token for a new one of its family, or says why not. */
   rotate(token: string): Promise<RotateResult>;
   /** Revokes the family of `token` whatever its state; answers the family's user, if known. */
   revoke(token: string): Promise<string | null>;
   /** Revokes every family of a user ("log out everywhere"). */
   revokeUser(userId: string): void;
+  /** The family of a token (current or replaced), whatever its state; `null` when unknown. */
+  sessionOf(token: string): Promise<{ id: string; userId: string } | null>;
+  /** Whether the family is the user's, unrevoked and unexpired. */
+  isLive(sessionId: string, userId: string): boolean;
+  /** The user's live families, most recently used first. */
+  sessions(userId: string): DeviceSession[];
+  /** Revokes one of the user's live families; `false` (and nothing changed) for any other id. */
+  revokeSession(userId: string, sessionId: string): boolean;
   /** Revokes every family (server-side session expiry). */
   revokeAll(): void;
   /** Forgets every token and family. */
@@ -67,8 +88,16 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
     return { token, hash: await sha256(token) };
   }
 
-  function add(hash: string, familyId: string): void {
-    tokens.set(hash, { familyId, expiresAt: options.now() + options.ttl * 1000 });
+  function add(hash: string, familyId: string, family: Family): void {
+    const expiresAt = options.now() + options.ttl * 1000;
+    tokens.set(hash, { familyId, expiresAt });
+    family.lastUsedAt = options.now();
+    family.expiresAt = expiresAt;
+  }
+
+  function live(sessionId: string, userId: string): Family | undefined {
+    const family = families.get(sessionId);
+    return family && family.userId === userId && !family.revoked && family.expiresAt > options.now() ? family : undefined;
   }
 
   function revokeWhere(match: (family: Family) => boolean): void {
@@ -76,11 +105,14 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
   }
 
   return {
-    async issue(userId) {
+    async issue(userId, userAgent) {
       const { token, hash } = await mint();
       const familyId = randomToken(12);
-      families.set(familyId, { userId, revoked: false });
-      add(hash, familyId);
+      const now = options.now();
+      const family: Family = { userId, revoked: false, createdAt: now, lastUsedAt: now, expiresAt: now };
+      if (userAgent) family.userAgent = userAgent.slice(0, 256);
+      families.set(familyId, family);
+      add(hash, familyId, family);
       return { token, sessionId: familyId };
     },
 
@@ -103,7 +135,7 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
       // Within the reuse interval a replaced token still works (two tabs refreshing at once, a
       // lost response); it gets a fresh sibling, since only hashes of earlier tokens are kept.
       record.replacedAt ??= now;
-      add(next.hash, record.familyId);
+      add(next.hash, record.familyId, family);
       return { ok: true, token: next.token, userId: family.userId, sessionId: record.familyId };
     },
 
@@ -117,6 +149,31 @@ export function createRefreshTokenStore(options: RefreshTokenStoreOptions): Refr
 
     revokeUser(userId) {
       revokeWhere((family) => family.userId === userId);
+    },
+
+    async sessionOf(presented) {
+      const record = tokens.get(await sha256(presented));
+      const family = record && families.get(record.familyId);
+      return record && family ? { id: record.familyId, userId: family.userId } : null;
+    },
+
+    isLive: (sessionId, userId) => live(sessionId, userId) !== undefined,
+
+    sessions(userId) {
+      const list: DeviceSession[] = [];
+      for (const id of families.keys()) {
+        const family = live(id, userId);
+        if (!family) continue;
+        const { createdAt, lastUsedAt, userAgent } = family;
+        list.push({ id, createdAt, lastUsedAt, ...(userAgent ? { userAgent } : {}) });
+      }
+      return list.sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+    },
+
+    revokeSession(userId, sessionId) {
+      const family = live(sessionId, userId);
+      if (family) family.revoked = true;
+      return family !== undefined;
     },
 
     revokeAll() {

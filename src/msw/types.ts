@@ -11,6 +11,13 @@ export interface MockUser {
   email: string;
   /** Plain text here only: the server keeps a PBKDF2 hash and never returns it. */
   password: string;
+  /**
+   * A base32 TOTP secret: the user has a second factor from the start, so login answers
+   * `mfa_required`. Not profile data. Compute codes with {@link generateTotp}.
+   *
+   * @example 'JBSWY3DPEHPK3PXP'
+   */
+  totpSecret?: string;
   [profile: string]: unknown;
 }
 
@@ -81,7 +88,7 @@ export interface AuthServerOptions {
   /**
    * Endpoint paths, appended to `baseUrl`'s path; an absolute URL is used as is.
    *
-   * @default { login: '/auth/login', register: '/auth/register', refresh: '/auth/refresh-token', logout: '/auth/logout', me: '/me' }
+   * @default { login: '/auth/login', register: '/auth/register', refresh: '/auth/refresh-token', logout: '/auth/logout', me: '/me', mfa: '/auth/mfa/verify', mfaStatus: '/auth/mfa', mfaEnroll: '/auth/mfa/enroll', mfaConfirm: '/auth/mfa/confirm', mfaDisable: '/auth/mfa/disable', sessions: '/auth/sessions' }
    * @example { refresh: '/auth/refresh' }
    */
   endpoints?: Partial<AuthEndpoints>;
@@ -108,6 +115,18 @@ export interface AuthEndpoints {
   refresh: string;
   logout: string;
   me: string;
+  /** `POST { mfaToken, code }`: the second login step. */
+  mfa: string;
+  /** `GET` (bearer): `{ enabled, pending }`. */
+  mfaStatus: string;
+  /** `POST` (bearer): a new TOTP secret, `{ secret, otpauthUrl }`. */
+  mfaEnroll: string;
+  /** `POST { code }` (bearer): turns the enrolled secret on. */
+  mfaConfirm: string;
+  /** `POST { code }` (bearer): turns the second factor off. */
+  mfaDisable: string;
+  /** `GET` lists the signed-in devices (bearer and cookie); `DELETE <sessions>/<id>` signs one out. */
+  sessions: string;
 }
 
 /**

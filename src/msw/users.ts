@@ -9,6 +9,8 @@ export interface StoredUser {
   /** Everything the client may see: the user without `password`, always with `id` and `email`. */
   profile: Record<string, unknown> & { id: string; email: string };
   passwordHash: PasswordHash;
+  /** A seeded user's second factor, on from the start (base32). */
+  totpSecret?: string;
 }
 
 /** Lookups and registration over seeded and registered users. */
@@ -42,10 +44,11 @@ export function createUserDirectory(seed: readonly MockUser[]): UserDirectory {
 
   const seedUsers = (): Promise<Map<string, StoredUser>> =>
     (seeded ??= Promise.all(
-      seed.map(async ({ password, ...rest }, index) => {
+      seed.map(async ({ password, totpSecret, ...rest }, index) => {
         const id = typeof rest['id'] === 'string' ? rest['id'] : `u${index + 1}`;
         const passwordHash = await hashPassword(password);
         const user: StoredUser = { id, profile: { ...rest, id, email: rest.email }, passwordHash };
+        if (typeof totpSecret === 'string') user.totpSecret = totpSecret;
         return user;
       }),
     ).then((users) => {

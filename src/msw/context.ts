@@ -1,0 +1,31 @@
+// What the handler modules share: the server's parts and a few of its operations.
+import type { ResolvedEndpoints } from './endpoints';
+import type { Mfa } from './mfa';
+import type { RefreshTokenStore } from './refresh-tokens';
+import type { AuthServerStats } from './types';
+import type { StoredUser, UserDirectory } from './users';
+
+/** The signed-in user behind a bearer token, and the session (`sid`) it was issued to. */
+export interface Account {
+  user: StoredUser;
+  sessionId?: string;
+}
+
+/** One mock server's state and operations, as its handlers see them. */
+export interface ServerContext {
+  urls: ResolvedEndpoints;
+  users: UserDirectory;
+  refreshTokens: RefreshTokenStore;
+  mfa: Mfa;
+  stats: AuthServerStats;
+  /** The configured latency. */
+  wait(): Promise<void>;
+  /** The user of a valid bearer token whose session is still live, or `null`. */
+  account(request: Request): Promise<Account | null>;
+  /** The refresh cookie, if a browser would have sent it. */
+  presentedToken(request: Request, cookies: Record<string, string>): string | undefined;
+  /** Starts a session: a new refresh family, its cookie and an access token. */
+  session(user: StoredUser, status: number, request: Request): Promise<Response>;
+  /** `Set-Cookie` value that deletes the refresh cookie. */
+  clearCookie(): string;
+}
