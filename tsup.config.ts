@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     ky: 'src/ky.ts',
+    axios: 'src/axios.ts',
     react: 'src/react.ts',
     vue: 'src/vue.ts',
     msw: 'src/msw/index.ts',
