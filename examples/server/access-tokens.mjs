@@ -4,7 +4,8 @@ import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 
 /**
  * @typedef {{ id: string, email: string, name: string }} User
- * @typedef {import('jose').JWTPayload & { sub: string, exp: number, email: string, name: string }} Claims
+ * @typedef {import('jose').JWTPayload & { sub: string, exp: number, email: string, name: string, sid?: string }} Claims
+ *   `sid`: the session (refresh token family) the token was issued to
  */
 
 /**
@@ -20,11 +21,11 @@ export function createAccessTokens({ key, store, ttl, now }) {
   const verifyKey = key.publicJwk ? createLocalJWKSet({ keys: [key.publicJwk] }) : key.privateKey;
 
   return {
-    /** @param {User} user @returns {Promise<string>} */
-    async issue(user) {
+    /** @param {User} user @param {string} sid the session's id @returns {Promise<string>} */
+    async issue(user, sid) {
       const iat = Math.floor(now() / 1000);
       // The generation comes from the store, so expireAll() on one instance reaches all of them.
-      return new SignJWT({ email: user.email, name: user.name, gen: await store.accessTokenGeneration() })
+      return new SignJWT({ email: user.email, name: user.name, sid, gen: await store.accessTokenGeneration() })
         .setProtectedHeader({ alg, typ: 'JWT', kid })
         .setSubject(user.id)
         .setIssuedAt(iat)

@@ -3,8 +3,12 @@
 // them can share one store. It does not listen; see index.mjs for that.
 import { createAccessTokens } from './access-tokens.mjs';
 import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
+import { createMfa } from './mfa.mjs';
+import { mfaRoutes } from './mfa-routes.mjs';
 import { hashPassword, verifyPassword } from './passwords.mjs';
 import { createRefreshTokens } from './refresh-tokens.mjs';
+import { sessionRoutes } from './session-routes.mjs';
+import { codeAt, PERIOD } from './totp.mjs';
 import { refusedOriginHint } from './origins.mjs';
 import { loadSigningKey } from './signing-keys.mjs';
 import { createMemoryStore } from './stores/memory-store.mjs';
@@ -31,6 +35,9 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  * @property {number} [maxBodyBytes] default 16 KB
  * @property {(line: string) => void} [log] receives one line per auth call and per refused
  *   origin (never a token or password); default: no logging
+ * @property {boolean} [logDemoTotp] also log the demo user's current TOTP code whenever it is
+ *   asked for one (enrol, status, login, a wrong code), so a person can try 2FA without a phone; default false
+ * @property {string} [issuer] the name authenticator apps show, default 'tokenkeeper example'
  */
 
 const zeroStats = () => ({
@@ -42,9 +49,11 @@ export function createAuthApp(options = {}) {
   const {
     accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], jwtAlg, secret, privateKey,
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
+    logDemoTotp = false, issuer = 'tokenkeeper example',
   } = options;
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
+  const mfa = createMfa({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey });
   /** @type {ReturnType<typeof createAccessTokens>} set by `ready`, which every route awaits */
   let accessTokens;
   const stats = zeroStats();
@@ -94,9 +103,9 @@ export function createAuthApp(options = {}) {
    * @param {import('./http.mjs').Req} req @param {import('./http.mjs').Res} res @param {StoredUser} user
    */
   async function startSession(req, res, user, status = 200) {
-    const { token } = await refreshTokens.issue(user.id, req.headers['user-agent']);
+    const { token, familyId } = await refreshTokens.issue(user.id, req.headers['user-agent']);
     res.setHeader('Set-Cookie', cookie(token, refreshTokenTtl));
-    const accessToken = await accessTokens.issue(user);
+    const accessToken = await accessTokens.issue(user, familyId);
     notes.set(req, user.email);
     sendJson(res, status, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
   }
@@ -111,13 +120,56 @@ export function createAuthApp(options = {}) {
     return { claims, user };
   }
 
-  /** @type {Record<string, (req: import('./http.mjs').Req, res: import('./http.mjs').Res) => Promise<void> | void>} */
+  /** @param {import('./stores/index.d.mts').Family} family */
+  const isLive = (family) => !family.revoked && family.lastUsedAt + refreshTokenTtl * 1000 > now();
+
+  /**
+   * Account settings need more than a valid access token: its session must not have been signed
+   * out since (a revoked device keeps its token until it expires, but no say over the account).
+   * @param {import('./http.mjs').Req} req
+   */
+  async function account(req) {
+    const { claims, user } = await authenticate(req);
+    const family = claims.sid ? await store.getFamily(claims.sid) : undefined;
+    if (!claims.sid || !family || !isLive(family) || family.userId !== user.id) {
+      throw new HttpError(401, 'invalid_token', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    return { user, sessionId: claims.sid };
+  }
+
+  /** @type {import('./account-context.d.mts').AccountContext} */
+  const accountContext = {
+    store, mfa, refreshTokens, cookieName, issuer, now, account, startSession, isLive,
+    clearCookie,
+    signedIn: () => void stats.logins++,
+    async readBody(req) {
+      const body = await readJson(req, maxBodyBytes);
+      if (body === undefined) return {};
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'invalid_request', { message: 'expected a JSON object' });
+      return /** @type {Record<string, unknown>} */ (body);
+    },
+    demoCode(user, totpSecret) {
+      if (!log || !logDemoTotp || user.email.toLowerCase() !== DEMO_USER.email) return;
+      const at = now();
+      const left = PERIOD - Math.floor(at / 1000) % PERIOD;
+      log(`demo: ${user.email}'s 2FA code is ${codeAt(totpSecret, at)} (the next one in ${left} s; the one before and after also work)`);
+    },
+  };
+
+  /** @type {Record<string, (req: import('./http.mjs').Req, res: import('./http.mjs').Res, params: Record<string, string>) => Promise<void> | void>} */
   const routes = {
     async 'POST /auth/login'(req, res) {
       const { email, password } = await credentials(req);
       const user = await store.findUserByEmail(email);
       const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
       if (!user || !valid) throw new HttpError(401, 'invalid_credentials');
+      const mfaState = await store.getMfa(user.id);
+      if (mfaState?.enrolled) {
+        // 401, not 200: a client that knows nothing of a second factor must not take this for a session.
+        const mfaToken = await mfa.challenge(user.id);
+        accountContext.demoCode(user, mfaState.secret);
+        throw new HttpError(401, 'mfa_required', { mfa_required: true, mfaToken, mfaMethods: ['totp'] });
+      }
       stats.logins++;
       await startSession(req, res, user);
     },
@@ -148,7 +200,8 @@ export function createAuthApp(options = {}) {
       res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
       notes.set(req, user.email);
       // `user` as login gives it, so the app has one shape of user before and after a reload.
-      sendJson(res, 200, { accessToken: await accessTokens.issue(user), expiresIn: accessTokenTtl, user: publicUser(user) });
+      const accessToken = await accessTokens.issue(user, result.familyId);
+      sendJson(res, 200, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
     },
 
     async 'POST /auth/logout'(req, res) {
@@ -200,7 +253,11 @@ export function createAuthApp(options = {}) {
       Object.assign(stats, zeroStats());
       sendJson(res, 204);
     },
+
+    ...mfaRoutes(accountContext),
+    ...sessionRoutes(accountContext),
   };
+  const findRoute = routeFinder(routes);
 
   /**
    * A page on another origin that CORS will refuse says so in the log: the browser only tells
@@ -220,10 +277,10 @@ export function createAuthApp(options = {}) {
     try {
       logRefusedOrigin(req, pathname);
       if (handleCors(req, res, allowedOrigins)) return;
-      const route = routes[`${req.method} ${pathname}`];
-      if (!route) throw new HttpError(404, 'not_found');
+      const found = findRoute(req.method ?? 'GET', pathname);
+      if (!found) throw new HttpError(404, 'not_found');
       await ready;
-      await route(req, res);
+      await found.route(req, res, found.params);
     } catch (error) {
       if (res.headersSent) return void res.end();
       if (error instanceof HttpError) {
@@ -260,5 +317,34 @@ export function createAuthApp(options = {}) {
       await ready;
       await accessTokens.expireAll();
     },
+  };
+}
+
+/**
+ * Finds the route for a method and path: exact keys first (`GET /api/me`), then keys with one
+ * `:name` segment (`DELETE /auth/sessions/:id`), whose value arrives decoded in `params`.
+ * @template {Function} R @param {Record<string, R>} routes
+ * @returns {(method: string, pathname: string) => { route: R, params: Record<string, string> } | undefined}
+ */
+function routeFinder(routes) {
+  const patterns = Object.keys(routes).flatMap((key) => {
+    const match = /^(\S+) (.*)\/:(\w+)$/.exec(key);
+    return match ? [{ key, method: match[1], prefix: `${match[2]}/`, name: /** @type {string} */ (match[3]) }] : [];
+  });
+  return (method, pathname) => {
+    const exact = routes[`${method} ${pathname}`];
+    if (exact) return { route: exact, params: {} };
+    for (const { key, method: m, prefix, name } of patterns) {
+      const rest = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : '';
+      if (m !== method || rest === '' || rest.includes('/')) continue;
+      let value;
+      try {
+        value = decodeURIComponent(rest);
+      } catch {
+        return undefined; // malformed percent-encoding: no such resource
+      }
+      return { route: /** @type {R} */ (routes[key]), params: { [name]: value } };
+    }
+    return undefined;
   };
 }

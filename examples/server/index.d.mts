@@ -33,6 +33,10 @@ export interface AuthAppOptions {
   maxBodyBytes?: number;
   /** Receives one line per auth call (`auth: POST /auth/login 200 demo@example.com`) and per refused CORS origin; never a token, password or code (but see `logDemoTotp`). @default no logging */
   log?: (line: string) => void;
+  /** Also log the demo user's current TOTP code whenever it is asked for one (enrol, status, login, a wrong code), through `log`. @default false */
+  logDemoTotp?: boolean;
+  /** The name authenticator apps show next to the account. @default 'tokenkeeper example' */
+  issuer?: string;
 }
 
 export interface AuthStats {

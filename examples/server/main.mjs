@@ -23,6 +23,8 @@ async function main() {
     allowedOrigins: origins,
     jwtAlg,
     ...(log ? { log } : {}),
+    // The demo user's password is printed below anyway; its codes let a person try 2FA without a phone.
+    logDemoTotp: process.env.DEMO_TOTP_LOG !== '0',
     ...(process.env.STATIC_DIR ? { staticDir: process.env.STATIC_DIR } : {}),
     ...(secret ? { secret } : {}),
     ...(privateKey ? { privateKey } : {}),

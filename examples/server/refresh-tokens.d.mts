@@ -1,5 +1,5 @@
 // Types for TypeScript callers (the tests); the implementation is plain JavaScript.
-import type { AuthStore } from './stores/index.mjs';
+import type { AuthStore, Family } from './stores/index.mjs';
 
 export type RotateResult =
   | { ok: true; token: string; userId: string; familyId: string; /** false: a sibling within the reuse interval */ rotated: boolean }
@@ -11,6 +11,8 @@ export interface RefreshTokens {
   /** Revokes the token's family; resolves to its user id. */
   revoke(token: string): Promise<string | undefined>;
   revokeUser(userId: string): Promise<void>;
+  /** The family of a token, current or replaced, whatever its state; `undefined` when unknown. */
+  familyOf(token: string): Promise<Family | undefined>;
 }
 
 export declare function createRefreshTokens(options: {

@@ -76,6 +76,9 @@ export function createRefreshTokens({ store, ttl, reuseInterval, now }) {
       return found?.family.userId;
     },
 
+    /** The family of a token, current or replaced, whatever its state. @param {string} token */
+    familyOf: async (/** @type {string} */ token) => (await store.findToken(sha256(token)))?.family,
+
     /** Revokes every family of a user ("log out everywhere"). @param {string} userId */
     revokeUser: (/** @type {string} */ userId) => store.revokeUserFamilies(userId),
   };

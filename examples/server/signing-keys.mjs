@@ -1,7 +1,7 @@
 // The key access tokens are signed with, from configuration, so every instance signs and checks
 // with the same one. HS256: a shared secret, known only to the auth servers. ES256: a private key
 // here and its public half at /.well-known/jwks.json, so API servers need no secret at all.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 
 /**
@@ -11,7 +11,12 @@ import { calculateJwkThumbprint } from 'jose';
  * @property {Uint8Array | import('node:crypto').KeyObject} privateKey what signs
  * @property {import('jose').JWK | undefined} publicJwk ES256 only: what /.well-known/jwks.json publishes
  * @property {boolean} generated true when no key was configured: tokens die with this process
+ * @property {Uint8Array} challengeKey HS256 key for MFA challenges, derived from the signing key,
+ *   so every instance with the same configuration agrees, and a challenge is never an access token
  */
+
+/** HKDF-SHA256 of the key material, for one purpose only. @param {Uint8Array} material */
+const derive = (material) => new Uint8Array(hkdfSync('sha256', material, '', 'tokenkeeper mfa challenge', 32));
 
 /**
  * @param {object} options
@@ -25,7 +30,7 @@ export async function loadSigningKey({ alg = 'HS256', secret, privateKey }) {
     const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : (secret ?? randomBytes(32));
     // A digest names the key without revealing it; instances sharing the secret share the kid.
     const kid = createHash('sha256').update('tokenkeeper kid\0').update(key).digest('base64url').slice(0, 16);
-    return { alg, kid, privateKey: key, publicJwk: undefined, generated: secret === undefined };
+    return { alg, kid, privateKey: key, publicJwk: undefined, generated: secret === undefined, challengeKey: derive(key) };
   }
   if (alg !== 'ES256') throw new Error(`JWT_ALG must be HS256 or ES256, got "${alg}"`);
   const keyObject = privateKey === undefined ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : parsePrivateKey(privateKey);
@@ -33,7 +38,10 @@ export async function loadSigningKey({ alg = 'HS256', secret, privateKey }) {
   const publicJwk = { kty, crv, x, y };
   // RFC 7638 thumbprint: derived from the key alone, so every instance computes the same kid.
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { alg, kid, privateKey: keyObject, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, generated: privateKey === undefined };
+  const d = Buffer.from(String(/** @type {import('jose').JWK} */ (keyObject.export({ format: 'jwk' })).d), 'base64url');
+  return {
+    alg, kid, privateKey: keyObject, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, generated: privateKey === undefined, challengeKey: derive(d),
+  };
 }
 
 /** @param {string | import('jose').JWK} input */

@@ -97,7 +97,7 @@ export async function createRedisStore({ url, prefix = 'tk:' }) {
     },
     async findUserByEmail(email) {
       const id = await client.get(key.email(email));
-      return id === null ? undefined : this.findUserById(id);
+      return id === null ? undefined : parseJson(await client.get(key.user(id)));
     },
     async findUserById(id) {
       return parseJson(await client.get(key.user(id)));
