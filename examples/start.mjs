@@ -93,8 +93,10 @@ async function main() {
 tokenkeeper demo, built in ${seconds} s
   React  ${server.url}/
   Vue    ${server.url}/vue/
-  Sign in as ${DEMO_USER.email} / ${DEMO_USER.password}
-  Access tokens live ${accessTokenTtl} s (ACCESS_TOKEN_TTL): watch the event log for silent refreshes.
+  Sign in as ${DEMO_USER.email} / ${DEMO_USER.password}: /account is guarded, and the login page
+  brings you back to it. Reload: the session (and the same user) comes back from the cookie.
+  Access tokens live ${accessTokenTtl} s (ACCESS_TOKEN_TTL): watch the event log for silent refreshes,
+  and "Expire access token now" for the 401 → refresh → replay story.
   Open a second tab and log out in one: both sign out. Ctrl+C stops the server.
 `);
   closeOnSignals(server);

@@ -1,28 +1,23 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { isAuthError } from 'tokenkeeper';
 import { useAuth } from 'tokenkeeper/react';
-import { clockTime, eventLog } from './auth';
-
-interface Me {
-  user: { id: string; email: string; name: string };
-  expiresAt: number;
-}
+import { auth, type User } from './auth';
+import { clockTime, story } from './story';
 
 export function AccountPage() {
-  const { user, expiresAt, logout, authFetch } = useAuth();
-  const log = useSyncExternalStore(eventLog.subscribe, eventLog.get);
-  const [me, setMe] = useState<{ data: Me; loadedAt: number } | null>(null);
+  const { user, expiresAt, logout, authFetch } = useAuth(auth);
+  const [me, setMe] = useState<{ user: User; loadedAt: number } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  /** Runs an API call through authFetch: it adds the token and, on a 401, refreshes and replays. */
+  /** An API call through authFetch: it adds the token and, on a 401, refreshes once and replays. */
   async function call(method: 'GET' | 'POST', path: string, signal?: AbortSignal) {
     setBusy(true);
+    setFailure(null); // a notice of the previous call's failure is stale now
     try {
-      const response = await authFetch(path, { method, ...(signal ? { signal } : {}) });
-      eventLog.add('api', `${method} ${path} → ${response.status}`);
-      return response;
+      return await authFetch(path, { method, ...(signal ? { signal } : {}) });
     } catch (error) {
-      if (!signal?.aborted) eventLog.add('error', `${method} ${path} failed: ${isAuthError(error) ? error.code : String(error)}`);
+      if (!signal?.aborted) setFailure(`${method} ${path} failed: ${isAuthError(error) ? error.code : String(error)}`);
       return null;
     } finally {
       setBusy(false);
@@ -30,7 +25,7 @@ export function AccountPage() {
   }
   async function loadMe(signal?: AbortSignal) {
     const response = await call('GET', '/api/me', signal);
-    if (response?.ok) setMe({ data: (await response.json()) as Me, loadedAt: Date.now() });
+    if (response?.ok) setMe({ user: ((await response.json()) as { user: User }).user, loadedAt: Date.now() });
   }
   useEffect(() => {
     const controller = new AbortController();
@@ -42,10 +37,14 @@ export function AccountPage() {
     <main className="stack">
       <section className="card">
         <div className="row">
-          <h1>Hello, {String(user?.['name'] ?? user?.['email'] ?? 'there')}</h1>
+          <h1>Hello, {user?.name}</h1>
           <button className="secondary" onClick={() => void logout()}>Log out</button>
         </div>
         <TimeLeft expiresAt={expiresAt} />
+        <p className="hint">
+          <code>user</code> from <code>useAuth()</code>, the same after a reload:{' '}
+          <code data-testid="user">{JSON.stringify(user)}</code>
+        </p>
       </section>
 
       <section className="card">
@@ -55,11 +54,12 @@ export function AccountPage() {
         </div>
         {me && (
           <dl>
-            <dt>Name</dt><dd>{me.data.user.name}</dd>
-            <dt>Email</dt><dd data-testid="me-email">{me.data.user.email}</dd>
-            <dt>User id</dt><dd><code>{me.data.user.id}</code></dd>
+            <dt>Name</dt><dd>{me.user.name}</dd>
+            <dt>Email</dt><dd data-testid="me-email">{me.user.email}</dd>
+            <dt>User id</dt><dd><code>{me.user.id}</code></dd>
           </dl>
         )}
+        {failure && <p className="error" role="alert">{failure}</p>}
         <div className="actions">
           <button disabled={busy} onClick={() => void loadMe()}>Call /api/me</button>
           <button className="danger" disabled={busy} onClick={() => void call('POST', '/api/expire-access-tokens')}>
@@ -67,24 +67,31 @@ export function AccountPage() {
           </button>
         </div>
         <p className="hint">
-          After “Expire”, the server rejects the current access token: the next call gets a 401, tokenkeeper
-          refreshes once with the httpOnly cookie and replays the request. The page never notices.
+          After “Expire”, the server refuses the current access token: the next call gets a 401, tokenkeeper
+          refreshes once with the httpOnly cookie and replays the request. The page never notices; the log does.
         </p>
       </section>
 
-      <section className="card">
-        <h2>Events</h2>
-        <ol className="log" data-testid="event-log">
-          {log.map((entry) => (
-            <li key={entry.id}>
-              <time>{clockTime(entry.at)}</time>
-              <span className={`tag ${entry.kind}`}>{entry.kind}</span>
-              <span>{entry.text}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <EventLog />
     </main>
+  );
+}
+
+function EventLog() {
+  const entries = useSyncExternalStore(story.subscribe, story.entries);
+  return (
+    <section className="card">
+      <h2>Events</h2>
+      <ol className="log" data-testid="event-log">
+        {entries.map((entry) => (
+          <li key={entry.id}>
+            <time>{clockTime(entry.at)}</time>
+            <span className={`tag ${entry.kind}`}>{entry.kind}</span>
+            <span>{entry.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
 

@@ -1,60 +1,34 @@
-import { useEffect, useState } from 'react';
-import { useAuth } from 'tokenkeeper/react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { RequireAuth, useAuth } from 'tokenkeeper/react';
 import { AccountPage } from './AccountPage';
 import { auth } from './auth';
 import { LoginPage } from './LoginPage';
-import { navigate, useRoute } from './router';
 
 export function App() {
-  const { status } = useAuth();
-  const { path, query } = useRoute();
+  const { status, error, restore } = useAuth(auth);
 
-  // However the session ends (here, in another tab, or a refused refresh): to the login page.
-  useEffect(() => auth.onLogout(({ reason }) => navigate(`/login?reason=${reason}`)), []);
-
-  // The URL follows the session: signed out means /login, signed in means anywhere else.
-  const redirect =
-    status === 'anonymous' && path !== '/login' ? '/login' : status === 'authenticated' && path === '/login' ? '/' : null;
-  useEffect(() => {
-    if (redirect) navigate(redirect, { replace: true });
-  }, [redirect]);
-
+  if (status === 'unknown') {
+    // The restore is running, or it failed: the server is down or unreachable (a 401 is not a failure).
+    return error ? (
+      <main className="card narrow" role="alert">
+        <p>Could not reach the sign-in server ({error.code}).</p>
+        <button onClick={() => void restore()}>Try again</button>
+      </main>
+    ) : (
+      <main className="card narrow muted">Restoring your session…</main>
+    );
+  }
   return (
-    <div className="shell">
-      <header className="topbar">
-        <span className="brand">tokenkeeper</span>
-        <span className="muted">React demo</span>
-        <a className="switch" href="/vue/">Vue version →</a>
-      </header>
-      {status === 'unknown' ? (
-        <Restoring />
-      ) : status === 'authenticated' ? (
-        <AccountPage />
-      ) : (
-        <LoginPage reason={query.get('reason')} />
-      )}
-    </div>
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/account" element={<RequireAuth anonymous={<ToLogin />}><AccountPage /></RequireAuth>} />
+      <Route path="*" element={<Navigate replace to="/account" />} />
+    </Routes>
   );
 }
 
-/** On page load: turn the httpOnly refresh cookie (if any) back into a session. */
-function Restoring() {
-  const [failed, setFailed] = useState(false);
-  const attempt = () => {
-    setFailed(false);
-    auth.restore().catch(() => setFailed(true)); // a 401 resolves null (anonymous); this is network/5xx
-  };
-  useEffect(attempt, []);
-  return (
-    <main className="card narrow">
-      {failed ? (
-        <>
-          <p>Could not reach the auth server.</p>
-          <button onClick={attempt}>Try again</button>
-        </>
-      ) : (
-        <p className="muted">Restoring your session…</p>
-      )}
-    </main>
-  );
+/** Signed out on a guarded page (never signed in, logged out here or in another tab): log in, then come back. */
+function ToLogin() {
+  const { pathname, search } = useLocation();
+  return <Navigate replace to={`/login?returnTo=${encodeURIComponent(pathname + search)}`} />;
 }

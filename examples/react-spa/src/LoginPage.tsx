@@ -1,50 +1,45 @@
 import { useState, type FormEvent } from 'react';
-import { isAuthError, type LogoutReason } from 'tokenkeeper';
-import { useAuth } from 'tokenkeeper/react';
-import { logoutReasons } from './auth';
+import { Navigate, useSearchParams } from 'react-router';
+import { isAuthError } from 'tokenkeeper';
+import { safeReturnTo, useAuth } from 'tokenkeeper/react';
+import { auth } from './auth';
+import { DemoNotices } from './notices'; // demo-only
 
-const DEMO = { email: 'demo@example.com', password: 'demo-password' };
-
-export function LoginPage({ reason }: { reason: string | null }) {
-  const { login } = useAuth();
+export function LoginPage() {
+  const { status, login } = useAuth(auth);
+  const [params] = useSearchParams();
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const notice = reason && Object.hasOwn(logoutReasons, reason) ? logoutReasons[reason as LogoutReason] : null;
+
+  // Signed in (here, or in another tab): back to where the guard found you. safeReturnTo accepts
+  // only a path on this site, so a crafted link (?returnTo=https://evil.example) cannot send you away.
+  if (status === 'authenticated') return <Navigate replace to={safeReturnTo(params.get('returnTo'), '/account')} />;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
     setError(null);
     try {
-      await login({ email: form.get('email'), password: form.get('password') }); // the app re-renders as signed in
+      await login({ email: form.get('email'), password: form.get('password') });
     } catch (caught) {
-      setError(isAuthError(caught) && caught.code === 'invalid_credentials'
-        ? 'Wrong email or password.'
-        : `Could not sign in (${isAuthError(caught) ? caught.code : String(caught)}).`);
-      setBusy(false);
+      const wrong = isAuthError(caught) && caught.code === 'invalid_credentials';
+      setError(wrong ? 'Wrong email or password.' : 'Could not sign in. Try again.');
     }
   }
 
   return (
     <main className="card narrow">
       <h1>Sign in</h1>
-      {notice && <p className="notice">{notice}</p>}
+      <DemoNotices /> {/* demo-only */}
       <form onSubmit={onSubmit}>
         <label>
-          Email
-          <input name="email" type="email" autoComplete="username" defaultValue={DEMO.email} required />
+          Email <input name="email" type="email" autoComplete="username" required />
         </label>
         <label>
-          Password
-          <input name="password" type="password" autoComplete="current-password" defaultValue={DEMO.password} required />
+          Password <input name="password" type="password" autoComplete="current-password" required />
         </label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit">Sign in</button>
       </form>
-      <p className="hint">
-        Demo user: <code>{DEMO.email}</code> / <code>{DEMO.password}</code>
-      </p>
     </main>
   );
 }

@@ -2,6 +2,8 @@ import { createApp } from 'vue';
 import { createAuthPlugin } from 'tokenkeeper/vue';
 import App from './App.vue';
 import { auth } from './auth';
-import '../../react-spa/src/styles.css'; // the same look as the React demo
+import { router } from './router';
+import '../../react-spa/src/styles.css'; // demo-only: the same look as the React demo
 
-createApp(App).use(createAuthPlugin(auth)).mount('#app');
+// The plugin restores the session from the refresh cookie when the app mounts.
+createApp(App).use(createAuthPlugin(auth)).use(router).mount('#app');

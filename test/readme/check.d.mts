@@ -1,0 +1,19 @@
+export interface Block {
+  /** The README line of the block's first code line (1-based). */
+  line: number;
+  lang: string;
+  code: string;
+  files: string[];
+  demos: string[];
+  skip: boolean;
+}
+export const DEMO_SOURCES: string[];
+export function extractBlocks(markdown: string): Block[];
+export function withoutDemoOnly(source: string): string;
+export function firstDifference(block: string, demo: string): { line: number; readme: string; demo: string } | null;
+export function checkReadme(options: {
+  markdown: string;
+  dir: string;
+  demos?: string[];
+  readmeName?: string;
+}): Promise<{ problems: string[]; checked: number }>;

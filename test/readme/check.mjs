@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// `npm run check:readme`: the README's ts, tsx and vue code blocks, extracted to files and
+// type-checked by vue-tsc (strict, against src/) together with the demo apps. A block tied to a
+// demo file must equal that file once its lines marked `demo-only` are dropped, so the README's
+// Quick start is the code the demos run.
+//
+// Directives, in an HTML comment on the line before a block's fence:
+//   <!-- readme-check: file=react/App.tsx demo=examples/react-spa/src/App.tsx -->
+//     `file` names the block, so other blocks of its folder can import it ('./App');
+//     `demo` ties it to a demo file. Both take comma-separated lists (one block, two apps).
+//   <!-- readme-check: skip -->  for a block that is not meant to compile.
+// Other blocks are modules of their own that may use the names declared in test/readme/prelude.d.ts.
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runIfMain } from '../../examples/server/cli.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const LANGS = new Set(['ts', 'tsx', 'vue']);
+/** The demo sources, checked with the README's blocks. */
+export const DEMO_SOURCES = ['examples/react-spa/src', 'examples/vue-spa/src'];
+
+/**
+ * @typedef {{ line: number, lang: string, code: string, files: string[], demos: string[], skip: boolean }} Block
+ * `line`: the README line of the block's first code line (1-based).
+ */
+
+/** The ts, tsx and vue fenced blocks of `markdown`, with their directives. @returns {Block[]} */
+export function extractBlocks(markdown) {
+  const lines = markdown.split('\n');
+  /** @type {Block[]} */
+  const blocks = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(`{3,})(\w*)\s*$/.exec(lines[i] ?? '');
+    if (!open) continue;
+    const [, fence = '```', lang = ''] = open;
+    const end = lines.findIndex((text, j) => j > i && text.trimEnd() === fence);
+    if (end < 0) throw new Error(`README.md:${i + 1}: unclosed code block`);
+    if (LANGS.has(lang)) {
+      const directive = /^<!--\s*readme-check:(.*)-->\s*$/.exec(lines[i - 1] ?? '')?.[1] ?? '';
+      const list = (/** @type {string} */ name) => new RegExp(`\\b${name}=(\\S+)`).exec(directive)?.[1]?.split(',') ?? [];
+      const line = i + 2;
+      blocks.push({
+        line,
+        lang,
+        code: lines.slice(i + 1, end).join('\n'),
+        files: list('file').length ? list('file') : [`snippets/block-${line}.${lang}`],
+        demos: list('demo'),
+        skip: /\bskip\b/.test(directive),
+      });
+    }
+    i = end;
+  }
+  return blocks;
+}
+
+/** A demo file as the README shows it: without its `demo-only` lines. */
+export const withoutDemoOnly = (source) =>
+  source
+    .split('\n')
+    .filter((line) => !line.includes('demo-only'))
+    .join('\n');
+
+const normalise = (code) => code.replace(/[ \t]+$/gm, '').trimEnd();
+
+/** The first line where `block` and `demo` differ, or null when they are the same. */
+export function firstDifference(block, demo) {
+  const [a, b] = [normalise(block).split('\n'), normalise(demo).split('\n')];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return { line: i, readme: a[i] ?? '(end)', demo: b[i] ?? '(end)' };
+  }
+  return null;
+}
+
+/**
+ * Extracts the blocks of `markdown` into `dir`, compares the demo-tied ones, and type-checks them
+ * all (with `demos`) in one vue-tsc program.
+ * @param {{ markdown: string, dir: string, demos?: string[], readmeName?: string }} options
+ * @returns {Promise<{ problems: string[], checked: number }>}
+ */
+export async function checkReadme({ markdown, dir, demos = DEMO_SOURCES, readmeName = 'README.md' }) {
+  const blocks = extractBlocks(markdown).filter((block) => !block.skip);
+  /** @type {string[]} */
+  const problems = [];
+  await rm(dir, { recursive: true, force: true });
+  /** @type {Map<string, number>} */
+  const lineOf = new Map();
+  for (const block of blocks) {
+    // A block without import or export would be a script sharing one global scope with the others.
+    const isModule = block.lang === 'vue' || /^\s*(import|export)\b/m.test(block.code);
+    for (const name of block.files) {
+      const file = join(dir, name);
+      if (lineOf.has(file)) problems.push(`${readmeName}:${block.line}: a second block named ${name}`);
+      lineOf.set(file, block.line);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, block.code + (isModule ? '\n' : '\nexport {};\n'));
+    }
+    for (const path of block.demos) {
+      const demo = await readFile(join(root, path), 'utf8').catch(() => null);
+      const difference = demo === null ? { line: 0, readme: '', demo: '(no such file)' } : firstDifference(block.code, withoutDemoOnly(demo));
+      if (difference) {
+        problems.push(
+          `${readmeName}:${block.line + difference.line}: differs from ${path} (its demo-only lines dropped)\n` +
+            `  README: ${difference.readme}\n  demo:   ${difference.demo}`,
+        );
+      }
+    }
+  }
+  const tsconfig = {
+    extends: join(root, 'tsconfig.json'),
+    compilerOptions: { types: ['node', 'vite/client'], noEmit: true },
+    include: [join(dir, '**/*'), join(root, 'test/readme/prelude.d.ts'), ...demos.map((demo) => join(root, demo))],
+    vueCompilerOptions: { strictTemplates: true, dataAttributes: ['data-*'] },
+  };
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  const tsc = spawnSync(join(root, 'node_modules/.bin/vue-tsc'), ['--noEmit', '--pretty', 'false', '-p', join(dir, 'tsconfig.json')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (tsc.error) throw tsc.error;
+  // Point at the README line rather than at the extracted file.
+  const output = `${tsc.stdout}${tsc.stderr}`.replace(/^(\S+?)\((\d+),(\d+)\)/gm, (match, path, line, column) => {
+    const start = lineOf.get(join(root, path)) ?? lineOf.get(path);
+    return start === undefined ? match : `${readmeName}:${start + Number(line) - 1}:${column}`;
+  });
+  if (tsc.status !== 0) problems.push(output.trim() || `vue-tsc exited with ${tsc.status}`);
+  return { problems, checked: blocks.length };
+}
+
+async function main() {
+  const dir = join(root, 'node_modules/.cache/readme-check');
+  const { problems, checked } = await checkReadme({ markdown: await readFile(join(root, 'README.md'), 'utf8'), dir });
+  if (problems.length) {
+    console.error(problems.join('\n\n'));
+    console.error(
+      `\nThe README's code blocks are type-checked (${relative(root, fileURLToPath(import.meta.url))}). ` +
+        'A block may use the names declared in test/readme/prelude.d.ts, or be marked <!-- readme-check: skip -->.',
+    );
+    process.exit(1);
+  }
+  console.log(`README: ${checked} code blocks type-check, and those tied to the demos match them.`);
+}
+
+runIfMain(import.meta.url, main);
