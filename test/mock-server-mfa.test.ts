@@ -2,7 +2,7 @@
 // The mock's TOTP second factor: login's mfa_required challenge, POST /auth/mfa/verify, and
 // enrol / confirm / disable. Every bad input is refused with a 4xx and no session.
 import { describe, expect, test } from 'vitest';
-import { generateTotp } from 'tokenkeeper/msw';
+import { createAuthServer, generateTotp } from 'tokenkeeper/msw';
 import { call, cookieOf, login, refresh, sessionOf, useMockServer } from './mock-server-client';
 
 const BOB_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // RFC 6238's "12345678901234567890"
@@ -44,6 +44,13 @@ describe('generateTotp', () => {
     // Authenticator apps show secrets in lower case and groups of four.
     expect(await generateTotp('gezd gnbv gy3t qojq gezd gnbv gy3t qojq', 59_000)).toBe('287082');
     await expect(generateTotp('not base32!', 0)).rejects.toThrow(TypeError);
+  });
+
+  test('createAuthServer refuses a seeded totpSecret that is not base32, at once', () => {
+    const users = [{ email: 'eve@example.com', password: 'password-1', totpSecret: 'secret1!' }];
+    expect(() => createAuthServer({ baseUrl: 'https://api.example.com', users })).toThrow(
+      'createAuthServer: totpSecret of "eve@example.com" must be base32 (A-Z, 2-7)',
+    );
   });
 });
 

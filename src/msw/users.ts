@@ -36,6 +36,12 @@ const key = (email: string): string => email.trim().toLowerCase();
  * await users.authenticate('a@b.c', 'password1'); // StoredUser
  */
 export function createUserDirectory(seed: readonly MockUser[]): UserDirectory {
+  // Said at once, not as a 500 from the first login.
+  for (const { email, totpSecret } of seed) {
+    if (totpSecret !== undefined && !/^[A-Z2-7]+=*$/i.test(totpSecret.replace(/\s/g, ''))) {
+      throw new TypeError(`createAuthServer: totpSecret of "${email}" must be base32 (A-Z, 2-7)`);
+    }
+  }
   // Hashing is async but reset() is not: keep the hashed seed as a promise, await it per request.
   let seeded: Promise<Map<string, StoredUser>> | undefined;
   // Compared against when the email is unknown, so a miss costs as long as a wrong password.
