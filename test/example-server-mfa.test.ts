@@ -3,6 +3,7 @@
 // sharing a Redis store, each call going to the other: challenges, wrong-code counters and the
 // replay guard hold across instances. Every bad input is a 4xx with no session made.
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { SignJWT, decodeJwt } from 'jose';
 import { Secret, TOTP } from 'otpauth';
 import { describe, expect, it, vi } from 'vitest';
@@ -209,6 +210,17 @@ function mfaContract(servers: Servers) {
         expect(await res.json()).toMatchObject({ error: 'invalid_code' });
       }
       expect((await verify({ mfaToken, code: `${current.slice(0, 3)} ${current.slice(3)}` })).status).toBe(200); // as apps show it
+    });
+
+    it('any JSON body, or any mfaToken and code strings, get a 4xx and no cookie', async () => {
+      const answer = async (body: unknown) => {
+        const res = await verify(body);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers.getSetCookie()).toEqual([]);
+      };
+      await fc.assert(fc.asyncProperty(fc.jsonValue(), answer), { numRuns: 40 });
+      await fc.assert(fc.asyncProperty(fc.record({ mfaToken: fc.string(), code: fc.string() }), answer), { numRuns: 40 });
     });
   });
 

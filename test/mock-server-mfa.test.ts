@@ -1,6 +1,7 @@
 // @vitest-environment node
 // The mock's TOTP second factor: login's mfa_required challenge, POST /auth/mfa/verify, and
 // enrol / confirm / disable. Every bad input is refused with a 4xx and no session.
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createAuthServer, generateTotp } from 'tokenkeeper/msw';
 import { call, cookieOf, login, refresh, sessionOf, useMockServer } from './mock-server-client';
@@ -199,6 +200,18 @@ describe('refused challenges and codes', () => {
       expect(res.status, bad).toBe(401);
       expect(await res.json()).toMatchObject({ error: 'invalid_code' });
     }
+    expect(auth.stats.logins).toBe(0);
+  });
+
+  test('any JSON body, or any mfaToken and code strings, get a 4xx and no cookie', async () => {
+    const answer = async (body: unknown) => {
+      const res = await verify(body);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    };
+    await fc.assert(fc.asyncProperty(fc.jsonValue(), answer), { numRuns: 100 });
+    await fc.assert(fc.asyncProperty(fc.record({ mfaToken: fc.string(), code: fc.string() }), answer), { numRuns: 100 });
     expect(auth.stats.logins).toBe(0);
   });
 
