@@ -1,5 +1,5 @@
 import axios, { AxiosError, isAxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from 'tokenkeeper';
 import { createAuthAxios } from 'tokenkeeper/axios';
@@ -173,5 +173,19 @@ describe('createAuthAxios', () => {
     expect(error.cause).toBeInstanceOf(AuthError);
     expect((error.cause as AuthError).code).toBe('network');
     expect(auth.getState().status).toBe('authenticated');
+  });
+
+  it("axios's timeout ends that request's wait, not the refresh another request shares", async () => {
+    const auth = await signedIn();
+    world.serverClock.skew = 400_000;
+    world.server.use(http.post(`${API}/auth/refresh-token`, () => delay(150))); // then falls through to the mock server
+    const api = createAuthAxios(auth);
+
+    const [hurried, patient] = await Promise.allSettled([api.get(world.echoUrl, { timeout: 50 }), api.get(world.echoUrl)]);
+
+    expect(hurried.status === 'rejected' && isAxiosError(hurried.reason)).toBe(true);
+    expect(['ECONNABORTED', 'ETIMEDOUT']).toContain(hurried.status === 'rejected' && (hurried.reason as AxiosError).code); // axios's timeout codes
+    expect(patient.status === 'fulfilled' && patient.value.status).toBe(200);
+    expect(world.auth.stats.refreshes).toBe(1);
   });
 });
