@@ -5,7 +5,7 @@ import type { Config } from './options';
  * `fetch` with the session's bearer token, for the authorized origins only.
  * The numbered rules are CONTRACT.md's "authFetch rules".
  */
-export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log'>, tokens: AccessTokens) {
+export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints'>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const { log } = config;
     const fetchImpl = config.getFetch();
@@ -15,8 +15,9 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
       log(attempt ? 'no token: origin not authorized' : 'no token: input not a URL', { origin: attempt?.url.origin });
       return fetchImpl(input, init);
     }
-    // Rule 1: a caller's own Authorization is theirs; its 401s are theirs too.
-    if (attempt.headers.has('Authorization')) return attempt.send(null);
+    const tokenHeader = config.endpoints.tokenHeader;
+    // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
+    if (attempt.headers.has(tokenHeader('')[0])) return attempt.send(null);
 
     const token = await tokens.forRequest(attempt.signal); // Rule 2
     if (token === null) {
@@ -24,7 +25,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
       return attempt.send(null);
     }
     const sent = tokens.sentWith(token);
-    const response = await attempt.send(token);
+    const response = await attempt.send(tokenHeader(token));
     // A 401 from another origin we were redirected to is not about our token: the platform
     // stripped it on the way. Refreshing and replaying would send a POST twice.
     if (response.status !== 401) return response;
@@ -48,7 +49,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     }
     void response.body?.cancel().catch(() => {});
     log('401: replayed');
-    return attempt.send(next); // Once, never again: a second 401 is the caller's.
+    return attempt.send(tokenHeader(next)); // Once, never again: a second 401 is the caller's.
   };
 }
 
@@ -59,8 +60,8 @@ interface Attempt {
   signal: AbortSignal | null | undefined;
   /** False for a body that can be read only once (an async iterable, a Node `Readable`). */
   replayable: boolean;
-  /** Sends the request, with `Authorization: Bearer <token>` unless `token` is null. */
-  send(token: string | null): Promise<Response>;
+  /** Sends the request, with the token's `[header, value]` unless null. */
+  send(token: [string, string] | null): Promise<Response>;
 }
 
 /**
@@ -94,7 +95,7 @@ function reusable(fetchImpl: typeof fetch, url: URL, init: RequestInit | undefin
     signal: init?.signal,
     replayable,
     send(token) {
-      if (token !== null) headers.set('Authorization', `Bearer ${token}`);
+      if (token) headers.set(...token);
       return fetchImpl(url.href, { ...init, headers });
     },
   };
@@ -109,10 +110,11 @@ function cloneable(fetchImpl: typeof fetch, request: Request): Attempt {
     signal: request.signal,
     replayable: true,
     send(token) {
-      if (token === null) return fetchImpl(request);
-      if (spare) request = spare;
-      else if (request.body !== null) spare = request.clone();
-      request.headers.set('Authorization', `Bearer ${token}`);
+      if (token) {
+        if (spare) request = spare;
+        else if (request.body !== null) spare = request.clone();
+        request.headers.set(...token);
+      }
       return fetchImpl(request);
     },
   };

@@ -1,35 +1,32 @@
+import type { PreparedCall } from './endpoints';
 import { AuthError, type AuthErrorCode } from './errors';
-
-export type AuthCall = 'login' | 'register' | 'refresh' | 'logout';
+import type { AuthCall } from './types';
 
 export interface AuthAnswer {
   status: number;
   ok: boolean;
   text: string;
+  headers: Headers;
 }
 
-export interface AuthRequest {
-  url: string;
+export interface AuthRequest extends PreparedCall {
   fetch: typeof fetch;
   timeoutMs: number;
-  body?: unknown;
-  accessToken?: string | null;
 }
 
 /**
- * POSTs to an auth endpoint with `credentials: 'include'` (the refresh cookie rides along) and
- * reads the whole body within `timeoutMs`. Throws `AuthError` `network` or `timeout`; any HTTP
- * status is returned for the caller to judge.
+ * Calls an auth endpoint with `credentials: 'include'` (the refresh cookie rides along) and reads
+ * the whole body within `timeoutMs`. Throws `AuthError` `network` or `timeout`; any HTTP status is
+ * returned for the caller to judge.
  */
 export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   const fetchImpl = request.fetch; // A missing fetch throws inside the try below: a `network` error.
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
   let body: string | undefined;
   if (request.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(request.body);
   }
-  if (request.accessToken) headers['Authorization'] = `Bearer ${request.accessToken}`;
 
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -45,7 +42,7 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   const exchange = async (): Promise<AuthAnswer> => {
     try {
       const response = await fetchImpl(request.url, {
-        method: 'POST',
+        method: request.method,
         credentials: 'include',
         cache: 'no-store',
         // An auth endpoint that redirects (to a login page, say) is misconfigured: report its status.
@@ -55,7 +52,7 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
         signal: controller.signal,
       });
       const text = await response.text();
-      return { status: response.status, ok: response.ok, text };
+      return { status: response.status, ok: response.ok, text, headers: response.headers };
     } catch (cause) {
       throw new AuthError('network', 'Auth server unreachable', { cause });
     }
@@ -67,9 +64,13 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   }
 }
 
-/** The `AuthError` for a non-2xx answer to `call`. */
-export function errorForStatus(call: AuthCall, status: number): AuthError {
-  const code = codeForStatus(call, status);
+/**
+ * The `AuthError` for a non-2xx answer to `call`. For a refresh, `refused` (the server has no
+ * session: `refreshRefusedStatuses`) alone makes it `unauthorized`, which ends the session.
+ */
+export function errorForStatus(call: AuthCall, status: number, refused?: boolean): AuthError {
+  let code = codeForStatus(call, status);
+  if (call === 'refresh') code = refused ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
   return new AuthError(code, `${call}: HTTP ${status}`, { status });
 }
 
@@ -81,13 +82,11 @@ const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
   403: 'unauthorized',
   422: 'validation',
 };
-const BY_CALL: Record<AuthCall, Partial<Record<number, AuthErrorCode>>> = {
+const BY_CALL: Partial<Record<AuthCall, Partial<Record<number, AuthErrorCode>>>> = {
   login: { 401: 'invalid_credentials', 404: 'invalid_credentials' }, // 404: no such account
   register: { 409: 'conflict' }, // the account exists; a 409 elsewhere means nothing we can act on
-  refresh: {},
-  logout: {},
 };
 
 function codeForStatus(call: AuthCall, status: number): AuthErrorCode {
-  return BY_CALL[call][status] ?? ANY_CALL[status] ?? 'server';
+  return BY_CALL[call]?.[status] ?? ANY_CALL[status] ?? 'server';
 }

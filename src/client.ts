@@ -1,17 +1,18 @@
 import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
-import { errorForStatus, postAuth, type AuthCall } from './auth-request';
+import { errorForStatus, postAuth } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
-import { AuthError } from './errors';
+import { AuthError, isAuthError } from './errors';
+import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
 import { createNotifyQueue } from './notify-queue';
 import { resolveConfig } from './options';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
 import { createSessionLock } from './session-lock';
-import { createSessionStore, isDue, isOtherAccount, type Grant } from './session-store';
-import { readGrant } from './token-response';
-import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutOptions, LogoutReason, Session } from './types';
+import { createSessionStore, isDue, isExpired, isOtherAccount, type Grant } from './session-store';
+import { readGrant, type Tokenless } from './token-response';
+import type { AuthCall, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -32,7 +33,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const queue = createNotifyQueue();
   const store = createSessionStore<TUser>(queue);
   const events = createEmitter<AuthEvents<TUser>>(queue);
-  const authOrigin = () => new URL(config.endpointUrl('refresh')).origin;
+  const authOrigin = () => new URL(config.endpoints.url('refresh')).origin;
   let disposed = false;
   const reportError = (error: AuthError) => events.emit('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
@@ -43,30 +44,31 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     () => log('lock timeout: refreshing anyway'),
   );
 
-  const call = (name: AuthCall, body?: unknown, accessToken?: string | null) =>
-    postAuth({
-      url: config.endpointUrl(name),
-      fetch: config.getFetch(),
-      timeoutMs: config.timeoutMs,
-      ...(body === undefined ? {} : { body }),
-      ...(accessToken ? { accessToken } : {}),
-    });
+  const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null) =>
+    postAuth({ ...config.endpoints.prepare(name, sent, accessToken), fetch: config.getFetch(), timeoutMs: config.timeoutMs });
 
-  /** Calls `login`, `register` or `refresh`; `null` when a 2xx carries no token. */
-  const requestGrant = async (name: AuthCall, body: unknown, previous: Grant<TUser> | null) => {
-    const answer = await call(name, body);
-    if (!answer.ok) throw errorForStatus(name, answer.status);
-    const context = { ...config, receivedAt: Date.now(), previous, call: name as 'login' | 'register' | 'refresh' };
-    const grant = name === 'register' && !answer.text.trim() ? null : readGrant(answer.text, answer.status, context);
-    if (!grant && name !== 'register') throw new AuthError('invalid_response', 'No access token', { status: answer.status });
-    return grant;
+  /** Calls `login`, `register` or `refresh` (the latter with the token, when its endpoint wants one). */
+  const requestGrant = async (name: 'login' | 'register' | 'refresh', sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
+    const answer = await call(name, sent, previous?.accessToken);
+    if (!answer.ok) {
+      let body: unknown = answer.text;
+      try {
+        body = JSON.parse(body as string);
+      } catch {}
+      throw errorForStatus(name, answer.status, name === 'refresh' && config.isRefused(answer.status, body));
+    }
+    return readGrant(answer, { ...config, receivedAt: Date.now(), previous, call: name });
+  };
+  const mustHaveToken = (answer: Grant<TUser> | Tokenless) => {
+    if ('accessToken' in answer) return answer;
+    throw new AuthError('invalid_response', 'No access token');
   };
 
   /** Tells the server; a failure is reported, never thrown (memory is already clear). */
-  const callLogout = async (logoutOptions: LogoutOptions | undefined, accessToken: string | null) => {
+  const callLogout = async (name: 'logout' | 'logoutEverywhere', sent: Record<string, unknown> | undefined, accessToken: string | null) => {
     try {
-      const answer = await call('logout', logoutOptions?.everywhere ? { everywhere: true } : undefined, accessToken);
-      if (!answer.ok) reportError(errorForStatus('logout', answer.status));
+      const answer = await call(name, sent, accessToken);
+      if (!answer.ok) reportError(errorForStatus(name, answer.status));
     } catch (error) {
       // Offline: the cookie outlives us until the server sees a logout.
       if (error instanceof AuthError) reportError(error);
@@ -149,7 +151,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
         if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
         log('refresh: calling server');
-        const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
+        const grant = mustHaveToken(await requestGrant('refresh', undefined, before));
         // Shared while we still hold the lock, so a tab queued behind us finds it; also when
         // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
         if (store.epoch() === epoch) tell({ v: 1, type: 'refreshed', grant });
@@ -180,19 +182,35 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     endSession('user');
     tell({ v: 1, type: 'logout', reason: 'user' });
   };
-  const signIn = (name: 'login' | 'register', body: unknown) => {
+  const signIn = (name: 'login' | 'register', sent: Record<string, unknown>) => {
     tabs?.listen();
     const logoutsBefore = logouts;
     return lock.run(async () => {
-      const grant = await requestGrant(name, body, null);
-      if (!grant) return null;
+      const answer = await requestGrant(name, sent, null);
+      let grant: Grant<TUser>;
+      if ('accessToken' in answer) grant = answer;
+      else {
+        // A login that only set the cookie: its token comes from one refresh, with the login's user.
+        log(`${name} answered no token: refreshing`);
+        const user = isRecord(answer.user) ? (answer.user as TUser) : null;
+        const refreshed = await requestGrant('refresh', undefined, { user, userFromServer: !!user } as Grant<TUser>).catch(
+          (error: unknown) => {
+            if (!isAuthError(error) || error.code !== 'unauthorized') throw error;
+            // No cookie either. A sign-up that starts no session yet (email confirmation first) is no error.
+            if (name === 'register') return null;
+            throw new AuthError('invalid_response', 'No access token, and no session cookie');
+          },
+        );
+        if (!refreshed) return null;
+        grant = mustHaveToken(refreshed);
+      }
       tell({ v: 1, type: 'login', grant });
       const session = began(grant);
       if (logouts !== logoutsBefore && store.grant() === grant) {
         // logout() was called while this login was on its way: end what it brought, and revoke it
         // now, while its cookie is still the browser's (a later login would replace it).
         signOut();
-        await callLogout(undefined, grant.accessToken);
+        await callLogout('logout', undefined, grant.accessToken);
       }
       return session;
     });
@@ -212,11 +230,23 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
     register: (fields) => signIn('register', fields),
     async logout(logoutOptions) {
-      const accessToken = store.grant()?.accessToken ?? null;
+      const grant = store.grant();
       logouts++;
       signOut();
       // After the login or refresh in flight, so the cookie it sends is the newest one.
-      await lock.run(() => callLogout(logoutOptions, accessToken)).catch(() => {});
+      await lock
+        .run(async () => {
+          let token = grant?.accessToken ?? null;
+          // Never send a token known to be dead: a fresh one from the cookie, else the cookie alone.
+          if (grant && isExpired(grant)) {
+            token = await requestGrant('refresh', undefined, grant).then((fresh) => ('accessToken' in fresh ? fresh.accessToken : null), () => null);
+          }
+          const everywhere = logoutOptions?.everywhere;
+          const ownEndpoint = everywhere && config.endpoints.has('logoutEverywhere');
+          if (ownEndpoint) await callLogout('logoutEverywhere', undefined, token);
+          await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
+        })
+        .catch(() => {});
     },
     async refresh() {
       const result = await refreshNow();

@@ -31,9 +31,18 @@ export function createSessionLock(
   const closing = new AbortController();
   return {
     run(task) {
+      // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
+      // here first would let another tab's later login slip in before this tab's earlier logout.
+      // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
+      const locks = webLockName && globalThis.navigator?.locks;
+      if (locks) {
+        return closing.signal.aborted
+          ? Promise.reject(closedError())
+          : withWebLock(locks, webLockName(), task, escapeMs, closing.signal, closedError, onEscape);
+      }
       const turn = last.then(() => {
         if (closing.signal.aborted) throw closedError();
-        return webLockName ? withWebLock(webLockName(), task, escapeMs, closing.signal, closedError, onEscape) : task();
+        return task();
       });
       last = turn.catch(() => {});
       return turn;
@@ -43,6 +52,7 @@ export function createSessionLock(
 }
 
 function withWebLock<T>(
+  locks: LockManager,
   name: string,
   task: () => Promise<T>,
   escapeMs: number,
@@ -50,8 +60,6 @@ function withWebLock<T>(
   closedError: () => Error,
   onEscape: () => void,
 ): Promise<T> {
-  const locks = globalThis.navigator?.locks;
-  if (!locks) return task(); // Older browsers: each tab on its own; the server's reuse interval covers the overlap.
   return new Promise<T>((resolve, reject) => {
     const waiting = new AbortController();
     const stopWaiting = () => waiting.abort();

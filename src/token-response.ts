@@ -2,7 +2,8 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { AuthUser, ResolveUserContext, TokenResponse } from './types';
+import type { AuthAnswer } from './auth-request';
+import type { AuthUser, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,
@@ -26,7 +27,7 @@ export const isHeaderSafeToken = (token: unknown): token is string =>
   typeof token === 'string' && token.length <= 16_384 && /^[\x21-\x7e]+$/.test(token);
 
 export interface GrantContext<TUser> {
-  parse: (body: unknown) => TokenResponse<TUser>;
+  parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
   refreshMarginMs: number;
   receivedAt: number;
   /** The grant this one replaces, within the same session. */
@@ -35,21 +36,28 @@ export interface GrantContext<TUser> {
   resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
 }
 
+/** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
+export interface Tokenless {
+  readonly user: unknown;
+}
+
 /**
- * Turns a 2xx auth body into a {@link Grant}: `null` when it carries no token, `invalid_response`
- * when it is not JSON, the parser throws, or the token could not safely go into a header.
+ * Turns a 2xx auth answer into a {@link Grant}, or a {@link Tokenless} when it carries no token;
+ * `invalid_response` when the body is not JSON, the parser or resolver throws, or the token could
+ * not safely go into a header.
  */
-export function readGrant<TUser>(text: string, status: number, context: GrantContext<TUser>): Grant<TUser> | null {
-  let body: unknown;
+export function readGrant<TUser>({ text, status, headers }: AuthAnswer, context: GrantContext<TUser>): Grant<TUser> | Tokenless {
+  let body: unknown = {};
   try {
-    body = JSON.parse(text);
+    // An empty 2xx is a token-less answer, as `{}` would be.
+    if (text.trim()) body = JSON.parse(text);
   } catch {
     // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
     throw new AuthError('invalid_response', 'Token response is not JSON', { status });
   }
-  const parsed = appCode(() => context.parse(body), status);
+  const parsed = appCode(() => context.parse(body, { call: context.call, status, headers }), status);
   const token: unknown = parsed?.accessToken;
-  if (token == null) return null;
+  if (token == null) return { user: parsed?.user };
   if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
   const claims = decodeClaims(token);
   const subject = claims?.['sub'];

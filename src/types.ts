@@ -45,16 +45,57 @@ export interface TokenResponse<TUser = AuthUser> {
   readonly user?: TUser | null | undefined;
 }
 
-/** Paths of the auth server's endpoints, resolved against `baseUrl`; absolute URLs are used as is. */
+/** The calls the client makes to the auth server. */
+export type AuthCall = 'login' | 'register' | 'refresh' | 'logout' | 'logoutEverywhere';
+
+/** JSON fields, or a function of what the client would send that answers fields to merge into it. */
+export type EndpointBody = Record<string, unknown> | ((sent: Record<string, unknown>) => Record<string, unknown>);
+
+/**
+ * One endpoint, for a server whose calls differ from the default wire protocol.
+ * @example { path: '/api/v1/auth/token/refresh', method: 'GET', headers: { 'xc-gui': 'true' } }
+ */
+export interface EndpointConfig {
+  /** A path resolved against `baseUrl`, or an absolute URL. */
+  path: string;
+  /** `GET` and `HEAD` send no body and no `Content-Type`. @default 'POST' */
+  method?: string | undefined;
+  /** Extra headers, or a function answering them at each call. */
+  headers?: Record<string, string> | (() => Record<string, string>) | undefined;
+  /** Extra JSON merged into what the client sends (credentials, `{ everywhere: true }`, …). */
+  body?: EndpointBody | undefined;
+  /** Whether the call carries the access token (where `tokenHeader` says). @default true for `logout`, false otherwise */
+  bearer?: boolean | undefined;
+}
+
+/** A path or absolute URL, or an {@link EndpointConfig}. */
+export type Endpoint = string | EndpointConfig;
+
+/** The auth server's endpoints, resolved against `baseUrl`; absolute URLs are used as is. */
 export interface AuthEndpoints {
   /** @default '/auth/login' */
-  login: string;
+  login: Endpoint;
   /** @default '/auth/register' */
-  register: string;
+  register: Endpoint;
   /** @default '/auth/refresh-token' */
-  refresh: string;
+  refresh: Endpoint;
   /** @default '/auth/logout' */
-  logout: string;
+  logout: Endpoint;
+  /**
+   * When set, `logout({ everywhere: true })` calls it (cookie and access token) before the normal
+   * logout call, instead of sending `{ everywhere: true }`.
+   * @default none
+   */
+  logoutEverywhere?: Endpoint | undefined;
+}
+
+/** What {@link AuthClientOptions.parseTokenResponse} is told besides the body. */
+export interface TokenResponseContext {
+  /** The call whose answer this is. */
+  readonly call: 'login' | 'register' | 'refresh';
+  readonly status: number;
+  /** The answer's headers, for a token carried in a header. */
+  readonly headers: Headers;
 }
 
 /** Credentials or sign-up fields, sent as the JSON body. */
@@ -69,8 +110,9 @@ export interface AuthClientOptions<TUser = AuthUser> {
    */
   baseUrl: string;
   /**
-   * Endpoint paths, resolved against `baseUrl`.
+   * Endpoints: paths (resolved against `baseUrl`), absolute URLs, or {@link EndpointConfig}s.
    * @default { login: '/auth/login', register: '/auth/register', refresh: '/auth/refresh-token', logout: '/auth/logout' }
+   * @example { refresh: { path: '/auth/token', method: 'GET' }, logoutEverywhere: '/auth/logout-all' }
    */
   endpoints?: Partial<AuthEndpoints> | undefined;
   /**
@@ -90,11 +132,36 @@ export interface AuthClientOptions<TUser = AuthUser> {
    */
   crossTab?: boolean | undefined;
   /**
-   * Maps a token endpoint's JSON body to a {@link TokenResponse}.
+   * Maps a token endpoint's JSON body to a {@link TokenResponse}. Also told the call, status and
+   * headers, for a token carried in a header or an answer that means something else per call.
    * @default accepts `accessToken`/`access_token`, `expiresIn`/`expires_in` and `user`
    * @example (body) => ({ accessToken: body.data.jwt, expiresIn: body.data.ttl })
+   * @example (body, { headers }) => ({ accessToken: headers.get('x-access-token') })
    */
-  parseTokenResponse?: ((body: unknown) => TokenResponse<TUser>) | undefined;
+  parseTokenResponse?: ((body: unknown, context: TokenResponseContext) => TokenResponse<TUser>) | undefined;
+  /**
+   * The refresh answers that mean "no session here": `restore()` resolves `null`, a live session
+   * ends with `refresh_failed`. A function decides for servers that use one status for both a
+   * refusal and their own failures.
+   * @default [401, 403]
+   * @example [400, 401] // a server that answers 400 when the cookie is missing
+   */
+  refreshRefusedStatuses?: readonly number[] | ((status: number, body: unknown) => boolean) | undefined;
+  /**
+   * Where `authFetch` (and the calls that carry the token) put the access token; `scheme: null`
+   * sends the bare token. A caller who sets this header itself keeps it (rule 1).
+   * @default { name: 'Authorization', scheme: 'Bearer' }
+   * @example { name: 'xc-auth', scheme: null }
+   */
+  tokenHeader?: { name: string; scheme?: string | null | undefined } | undefined;
+  /**
+   * Double-submit CSRF for every auth call: read the script-readable cookie `cookie` at each call
+   * and send its value in `header`; or a function answering headers to add. Needed when the API is
+   * on another site (its cookie is `SameSite=None`).
+   * @default none
+   * @example { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' }
+   */
+  csrf?: { cookie: string; header: string } | (() => Record<string, string>) | undefined;
   /**
    * The fetch to use for auth calls and `authFetch`.
    * @default globalThis.fetch, looked up at call time (so mocks installed later apply)

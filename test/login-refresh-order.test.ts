@@ -74,4 +74,22 @@ describe('login and refresh never interleave', () => {
     expect((await reloadedUser())?.email).toBe(OTHER_USER.email);
     expect(world.auth.stats.reuseDetected).toBe(0);
   });
+
+  it('across tabs: a logout asked for before another tab’s login never revokes that login’s session', async () => {
+    const tabA = world.client({ crossTab: true });
+    const tabB = world.client({ crossTab: true });
+    await tabA.login(USER);
+    await tabB.restore();
+    slowServer();
+
+    const restoring = tabA.restore(); // holds the lock for a while
+    const loggingOut = tabA.logout(); // asked for now: its server call must come before anything asked later
+    await delay(5);
+    const switching = tabB.login(OTHER_USER);
+    await Promise.all([restoring.catch(() => null), loggingOut, switching]);
+    await delay(20);
+
+    for (const tab of [tabA, tabB]) expect(tab.getState().user).toMatchObject({ email: OTHER_USER.email });
+    expect((await reloadedUser())?.email).toBe(OTHER_USER.email); // the cookie still holds Carol's session
+  });
 });

@@ -45,7 +45,7 @@ describe('state', () => {
     expect(user).toMatchObject({ email: USER.email, name: 'Alice' });
     expect(user).not.toHaveProperty('password');
     await auth.refresh();
-    expect(auth.getState().user).toBe(user);
+    expect(auth.getState().user).toEqual(user);
   });
 
   it('never exposes the token in state, session, events or errors', async () => {

@@ -1,0 +1,78 @@
+import type { AuthCall, AuthClientOptions, EndpointConfig } from './types';
+
+const DEFAULT_PATHS: Partial<Record<AuthCall, string>> = {
+  login: '/auth/login',
+  register: '/auth/register',
+  refresh: '/auth/refresh-token',
+  logout: '/auth/logout',
+};
+
+export const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
+
+// Only a relative value needs a base: a page whose origin is "null" (a srcdoc or about:blank
+// iframe) has no usable one, yet works with an absolute baseUrl.
+export const toUrl = (value: string) => new URL(value, ABSOLUTE_URL.test(value) ? undefined : globalThis.location?.origin);
+
+/** An auth call, ready for `postAuth`. */
+export interface PreparedCall {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  /** JSON to send; never for GET or HEAD. */
+  body: Record<string, unknown> | undefined;
+}
+
+export interface Endpoints {
+  /** True when the app configured (or the protocol has) this endpoint. */
+  has(call: AuthCall): boolean;
+  url(call: AuthCall): string;
+  /** The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token where it belongs. */
+  prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null): PreparedCall;
+  /** `[header name, value]` that carries `token`. */
+  tokenHeader(token: string): [string, string];
+}
+
+export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'endpoints' | 'tokenHeader' | 'csrf'>): Endpoints {
+  const { baseUrl, tokenHeader: { name = 'Authorization', scheme = 'Bearer' } = {}, csrf } = options;
+  const spec = (call: AuthCall): EndpointConfig | undefined => {
+    const endpoint = options.endpoints?.[call] ?? DEFAULT_PATHS[call];
+    return typeof endpoint === 'string' ? { path: endpoint } : endpoint;
+  };
+  const url = (call: AuthCall) => {
+    const path = spec(call)?.path ?? '';
+    if (ABSOLUTE_URL.test(path)) return path;
+    const base = toUrl(baseUrl);
+    return `${base.origin}${base.pathname.replace(/\/*$/, '/')}${path.replace(/^\/+/, '')}`;
+  };
+  const tokenHeader = (token: string): [string, string] => [name, scheme ? `${scheme} ${token}` : token];
+
+  return {
+    has: (call) => !!spec(call),
+    url,
+    tokenHeader,
+    prepare(call, sent, accessToken) {
+      const { method = 'POST', headers, body, bearer = call.startsWith('logout') } = spec(call)!;
+      const extra = typeof body === 'function' ? body(sent ?? {}) : body;
+      const merged = sent || extra ? { ...sent, ...extra } : undefined;
+      const prepared: PreparedCall = {
+        url: url(call),
+        method: method.toUpperCase(),
+        headers: { ...csrfHeaders(csrf), ...(typeof headers === 'function' ? headers() : headers) },
+        body: /^(GET|HEAD)$/i.test(method) ? undefined : merged,
+      };
+      if (bearer && accessToken) {
+        const [header, value] = tokenHeader(accessToken);
+        prepared.headers[header] = value;
+      }
+      return prepared;
+    },
+  };
+}
+
+/** Double submit: the script-readable cookie's value, read at each call (the server rotates it). */
+function csrfHeaders(csrf: AuthClientOptions['csrf']): Record<string, string> | undefined {
+  if (typeof csrf === 'function') return csrf();
+  if (!csrf) return undefined;
+  const pair = globalThis.document?.cookie.split(/; */).find((cookie) => cookie.startsWith(`${csrf.cookie}=`));
+  return pair ? { [csrf.header]: decodeURIComponent(pair.slice(csrf.cookie.length + 1)) } : undefined;
+}
