@@ -12,7 +12,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     const attempt = prepare(fetchImpl, input, init);
     // Rule 7: other origins, and anything we cannot place, pass through untouched.
     if (!attempt || !config.isAuthorized(attempt.url)) {
-      log(attempt ? 'no token: origin not authorized' : 'no token: input not a URL', { origin: attempt?.url.origin });
+      log('no token: origin not authorized', { origin: attempt?.url.origin });
       return fetchImpl(input, init);
     }
     const tokenHeader = config.endpoints.tokenHeader;
@@ -30,7 +30,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     // stripped it on the way. Refreshing and replaying would send a POST twice.
     if (response.status !== 401) return response;
     if (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`)) {
-      log('401 via cross-origin redirect: not refreshed');
+      log('401 after a cross-origin redirect: kept');
       return response;
     }
 

@@ -2,7 +2,7 @@ import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
-import { AuthError, isAuthError } from './errors';
+import { AuthError } from './errors';
 import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
 import { createNotifyQueue } from './notify-queue';
@@ -28,7 +28,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const { log } = config;
   const crossTab = options.crossTab ?? typeof BroadcastChannel === 'function';
   if (crossTab && typeof BroadcastChannel !== 'function') {
-    throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel, which this runtime lacks');
+    throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel');
   }
   const queue = createNotifyQueue();
   const store = createSessionStore<TUser>(queue);
@@ -171,7 +171,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if (!disposed && endSession('refresh_failed')) tell({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
     onFailed(error) {
-      log('refresh failed: session kept', { code: error.code });
+      log('refresh failed', { code: error.code });
       reportError(error);
     },
   });
@@ -195,10 +195,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         const user = isRecord(answer.user) ? (answer.user as TUser) : null;
         const refreshed = await requestGrant('refresh', undefined, { user, userFromServer: !!user } as Grant<TUser>).catch(
           (error: unknown) => {
-            if (!isAuthError(error) || error.code !== 'unauthorized') throw error;
+            if (!(error instanceof AuthError) || error.code !== 'unauthorized') throw error;
             // No cookie either. A sign-up that starts no session yet (email confirmation first) is no error.
             if (name === 'register') return null;
-            throw new AuthError('invalid_response', 'No access token, and no session cookie');
+            throw new AuthError('invalid_response', 'No access token, no session cookie');
           },
         );
         if (!refreshed) return null;

@@ -1,10 +1,14 @@
-import { jwtDecode } from 'jwt-decode';
 import { isRecord } from './is-record';
 
-/** The JWT's claims, or `null` for an opaque token. */
+/**
+ * The JWT's claims, or `null` for an opaque token. Only the payload is read (never trusted: the
+ * server verifies), so a few lines do what a library would, for a fraction of the bytes;
+ * test/jwt-claims.test.ts holds them to jwt-decode's answers.
+ */
 export function decodeClaims(token: string): Record<string, unknown> | null {
   try {
-    const claims: unknown = jwtDecode(token);
+    const payload = atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(payload, (char) => char.charCodeAt(0))));
     return isRecord(claims) ? claims : null;
   } catch {
     return null;

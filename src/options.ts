@@ -23,10 +23,13 @@ export interface Config<TUser> {
 
 export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<TUser> {
   const { baseUrl, refreshMargin = 30, timeout = 10_000, authorizedOrigins, debug, refreshRefusedStatuses = [401, 403] } = options;
+  const bad = (option: string) => {
+    throw new TypeError(`tokenkeeper: bad ${option}`);
+  };
   // Negated comparisons also catch NaN and non-numbers.
-  if (!baseUrl || typeof baseUrl !== 'string') throw new TypeError('tokenkeeper: baseUrl required');
-  if (!(refreshMargin >= 0 && refreshMargin < Infinity)) throw new TypeError('tokenkeeper: bad refreshMargin');
-  if (!(timeout > 0 && timeout < Infinity)) throw new TypeError('tokenkeeper: bad timeout');
+  if (!baseUrl || typeof baseUrl !== 'string') bad('baseUrl');
+  if (!(refreshMargin >= 0 && refreshMargin < Infinity)) bad('refreshMargin');
+  if (!(timeout > 0 && timeout < Infinity)) bad('timeout');
   if (ABSOLUTE_URL.test(baseUrl)) toUrl(baseUrl); // fail fast on a malformed absolute URL
   // Resolved on first use, not here: during SSR a relative baseUrl has no `location` to resolve against.
   let origins: string[] | undefined;

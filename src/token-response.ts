@@ -82,6 +82,6 @@ function appCode<T>(run: () => T, status: number): T {
   try {
     return run();
   } catch (cause) {
-    throw new AuthError('invalid_response', 'parseTokenResponse or resolveUser threw', { status, cause });
+    throw new AuthError('invalid_response', 'Your parser or resolver threw', { status, cause });
   }
 }
