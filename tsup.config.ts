@@ -8,6 +8,7 @@ export default defineConfig({
     react: 'src/react.ts',
     vue: 'src/vue.ts',
     msw: 'src/msw/index.ts',
+    dpop: 'src/dpop.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
