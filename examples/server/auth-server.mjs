@@ -2,6 +2,7 @@
 // the store, keys come from configuration: an instance decides nothing alone, so any number of
 // them can share one store. It does not listen; see index.mjs for that.
 import { createAccessTokens } from './access-tokens.mjs';
+import { CSRF_CHECKED, CSRF_HEADER, createCsrf } from './csrf.mjs';
 import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
 import { createMfa } from './mfa.mjs';
 import { mfaRoutes } from './mfa-routes.mjs';
@@ -38,6 +39,11 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  * @property {boolean} [logDemoTotp] also log the demo user's current TOTP code whenever it is
  *   asked for one (enrol, status, login, a wrong code), so a person can try 2FA without a phone; default false
  * @property {string} [issuer] the name authenticator apps show, default 'tokenkeeper example'
+ * @property {boolean} [crossSite] the SPA is on another site: the refresh cookie is
+ *   `SameSite=None` (and `Partitioned`), and the calls that use it need the double-submit CSRF
+ *   header; default false (`SameSite=Strict`, no CSRF token needed)
+ * @property {boolean} [partitioned] with `crossSite`, mark the cookies `Partitioned` (CHIPS), so
+ *   browsers that block third-party cookies keep them for the SPA's site; default true
  */
 
 const zeroStats = () => ({
@@ -49,7 +55,7 @@ export function createAuthApp(options = {}) {
   const {
     accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], jwtAlg, secret, privateKey,
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
-    logDemoTotp = false, issuer = 'tokenkeeper example',
+    logDemoTotp = false, issuer = 'tokenkeeper example', crossSite = false, partitioned = true,
   } = options;
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
@@ -60,9 +66,14 @@ export function createAuthApp(options = {}) {
   /** What the log line of a request says after its status: who, or why not. @type {WeakMap<object, string>} */
   const notes = new WeakMap();
 
-  // Path=/auth: the refresh token travels only to the auth endpoints, never to /api.
+  // Path=/auth: the refresh token travels only to the auth endpoints, never to /api. Strict: no
+  // other site can make the browser send it. Cross-site, the SPA's own requests are the other
+  // site's, so None, and the CSRF check takes Strict's place.
+  const sameSite = crossSite ? `None${partitioned ? '; Partitioned' : ''}` : 'Strict';
   const cookie = (/** @type {string} */ value, /** @type {number} */ maxAge) =>
-    `${cookieName}=${value}; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=${maxAge}`;
+    `${cookieName}=${value}; HttpOnly; Secure; SameSite=${sameSite}; Path=/auth; Max-Age=${maxAge}`;
+  const csrf = crossSite ? createCsrf({ partitioned }) : undefined;
+  const corsHeaders = crossSite ? [CSRF_HEADER] : [];
   const clearCookie = () => cookie('', 0);
   const publicUser = (/** @type {StoredUser} */ { id, email, name }) => ({ id, email, name });
 
@@ -156,7 +167,7 @@ export function createAuthApp(options = {}) {
     },
   };
 
-  /** @type {Record<string, (req: import('./http.mjs').Req, res: import('./http.mjs').Res, params: Record<string, string>) => Promise<void> | void>} */
+  /** @type {Record<string, RouteFn>} */
   const routes = {
     async 'POST /auth/login'(req, res) {
       const { email, password } = await credentials(req);
@@ -256,8 +267,9 @@ export function createAuthApp(options = {}) {
 
     ...mfaRoutes(accountContext),
     ...sessionRoutes(accountContext),
+    ...csrf?.routes,
   };
-  const findRoute = routeFinder(routes);
+  const findRoute = routeFinder(csrf ? checked(routes, csrf.check) : routes);
 
   /**
    * A page on another origin that CORS will refuse says so in the log: the browser only tells
@@ -276,7 +288,7 @@ export function createAuthApp(options = {}) {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     try {
       logRefusedOrigin(req, pathname);
-      if (handleCors(req, res, allowedOrigins)) return;
+      if (handleCors(req, res, allowedOrigins, corsHeaders)) return;
       const found = findRoute(req.method ?? 'GET', pathname);
       if (!found) throw new HttpError(404, 'not_found');
       await ready;
@@ -318,6 +330,19 @@ export function createAuthApp(options = {}) {
       await accessTokens.expireAll();
     },
   };
+}
+
+/**
+ * The routes, with `check` run first on those in CSRF_CHECKED.
+ * @typedef {(req: import('./http.mjs').Req, res: import('./http.mjs').Res, params: Record<string, string>) => Promise<void> | void} RouteFn
+ * @param {Record<string, RouteFn>} routes @param {(req: import('./http.mjs').Req) => void} check
+ * @returns {Record<string, RouteFn>}
+ */
+function checked(routes, check) {
+  return Object.fromEntries(Object.entries(routes).map(([key, route]) => [
+    key,
+    CSRF_CHECKED.has(key) ? /** @type {RouteFn} */ ((req, res, params) => (check(req), route(req, res, params))) : route,
+  ]));
 }
 
 /**

@@ -73,9 +73,10 @@ export function bearerToken(req) {
  * Adds CORS headers for allowed origins only, and answers preflight requests.
  * Credentials are allowed, so the origin is echoed, never `*`.
  * @param {Req} req @param {Res} res @param {readonly string[]} allowedOrigins
+ * @param {readonly string[]} [extraHeaders] request headers to allow besides Authorization and Content-Type
  * @returns {boolean} true when the request was a preflight and is answered
  */
-export function handleCors(req, res, allowedOrigins) {
+export function handleCors(req, res, allowedOrigins, extraHeaders = []) {
   const origin = req.headers.origin;
   const allowed = origin !== undefined && allowedOrigins.includes(origin);
   res.setHeader('Vary', 'Origin'); // the answer depends on Origin; keep caches honest
@@ -87,7 +88,7 @@ export function handleCors(req, res, allowedOrigins) {
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    res.setHeader('Access-Control-Allow-Headers', ['Authorization', 'Content-Type', ...extraHeaders].join(', '));
     res.setHeader('Access-Control-Max-Age', '600');
   }
   res.writeHead(204).end();

@@ -37,6 +37,15 @@ export interface AuthAppOptions {
   logDemoTotp?: boolean;
   /** The name authenticator apps show next to the account. @default 'tokenkeeper example' */
   issuer?: string;
+  /**
+   * The SPA is on another site: the refresh cookie is `SameSite=None; Secure` (and `Partitioned`),
+   * `GET /auth/csrf` hands out the browser's CSRF token to `allowedOrigins`, and the calls that use
+   * the refresh cookie answer `403 { error: 'csrf' }` unless `X-CSRF-Token` carries it.
+   * @default false (`SameSite=Strict`, no CSRF token needed)
+   */
+  crossSite?: boolean;
+  /** With `crossSite`: mark the cookies `Partitioned` (CHIPS), which browsers that block third-party cookies still keep, for the SPA's site only. @default true */
+  partitioned?: boolean;
 }
 
 export interface AuthStats {

@@ -14,6 +14,7 @@ async function main() {
   const redisUrl = process.env.REDIS_URL || undefined;
   const { origins, warnings } = parseOrigins(process.env.SPA_ORIGINS);
   const log = process.env.AUTH_LOG === '0' ? undefined : (/** @type {string} */ line) => console.log(line);
+  const crossSite = process.env.CROSS_SITE === '1';
   const server = await startServer({
     port: numberFromEnv('PORT', 4000, 0),
     host: process.env.HOST || '127.0.0.1',
@@ -21,6 +22,7 @@ async function main() {
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 86400),
     reuseInterval: numberFromEnv('REUSE_INTERVAL', 10, 0),
     allowedOrigins: origins,
+    crossSite,
     jwtAlg,
     ...(log ? { log } : {}),
     // The demo user's password is printed below anyway; its codes let a person try 2FA without a phone.
@@ -39,6 +41,10 @@ async function main() {
   }
   for (const warning of warnings) console.warn(`warning: ${warning}`);
   if (origins.length) console.log(`SPA origins allowed to call with credentials: ${origins.join(', ')}`);
+  if (crossSite) {
+    console.log('cross-site mode: refresh cookie SameSite=None; Secure; Partitioned; the SPA gets its CSRF token from ' +
+      'GET /auth/csrf and sends it back in X-CSRF-Token on login, register, refresh, logout, mfa/verify and sessions');
+  }
   // Last, so whoever waits for this line (tests, scripts) has seen the lines above.
   console.log(`tokenkeeper example auth server on ${server.browserUrl}`);
   console.log(`demo user: ${DEMO_USER.email} / ${DEMO_USER.password}`);
