@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import type { Account, ServerContext } from './context';
 import { clearRefreshCookie, isSecureOrigin, setRefreshCookie } from './cookies';
+import { createDpopVerifier } from './dpop';
 import { randomToken } from './encoding';
 import { resolveEndpoints } from './endpoints';
 import { importHmacKey, signJwt, verifyJwt, type JwtClaims } from './jwt';
@@ -15,8 +16,9 @@ import { createUserDirectory, type StoredUser } from './users';
 /**
  * Creates a mock auth server as MSW handlers: login, register, refresh (rotating refresh tokens
  * with reuse detection, in an httpOnly cookie), logout, a protected `GET /me`, a TOTP second
- * factor (enrol, confirm, disable, and login's `mfa_required` challenge) and the signed-in
- * devices (list, revoke). It signs real HS256 JWTs and stores only password and refresh token hashes.
+ * factor (enrol, confirm, disable, and login's `mfa_required` challenge), the signed-in
+ * devices (list, revoke) and, with `dpop`, RFC 9449 proofs and key-bound tokens. It signs real
+ * HS256 JWTs and stores only password and refresh token hashes.
  *
  * @example
  * import { setupServer } from 'msw/node';
@@ -53,6 +55,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     now,
   });
   const mfa = createMfa({ secret, now });
+  const dpop = options.dpop ? createDpopVerifier({ now, options: options.dpop === true ? {} : options.dpop }) : undefined;
   const stats: AuthServerStats = {
     logins: 0,
     registrations: 0,
@@ -62,33 +65,54 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     logouts: 0,
   };
 
-  /** `sessionId` is the refresh family's id (`sid`), so an API can tell a session's tokens apart. */
-  async function accessToken(user: StoredUser, sessionId?: string): Promise<string> {
+  /**
+   * `sessionId` is the refresh family's id (`sid`), so an API can tell a session's tokens apart;
+   * `jkt` binds the token to a DPoP key (RFC 9449 §6: `cnf.jkt`).
+   */
+  async function accessToken(user: StoredUser, sessionId?: string, jkt?: string): Promise<string> {
     const { email, ...profile } = user.profile;
     const iat = Math.floor(now() / 1000);
     const exp = iat + accessTokenTtl;
-    const claims: JwtClaims = { ...profile, sub: user.id, email, iat, exp, jti: randomToken(16), ...(sessionId ? { sid: sessionId } : {}) };
+    const claims: JwtClaims = {
+      ...profile, sub: user.id, email, iat, exp, jti: randomToken(16),
+      ...(sessionId ? { sid: sessionId } : {}), ...(jkt ? { cnf: { jkt } } : {}),
+    };
     return signJwt(await signingKey(), claims);
   }
 
+  /** A token answer's body: `token_type: 'DPoP'` for a bound token (plain answers stay as they were). */
+  const tokenBody = (token: string, user: StoredUser, jkt: string | undefined) =>
+    ({ accessToken: token, expiresIn: accessTokenTtl, ...(jkt ? { token_type: 'DPoP' } : {}), user: user.profile });
+
   async function bearerUser(request: Request): Promise<StoredUser | undefined> {
-    return (await bearer(request))?.user;
+    const found = await bearer(request);
+    return found instanceof Response ? undefined : found.user;
   }
 
-  async function bearer(request: Request): Promise<Account | null> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '');
-    const claims = match?.[1] ? await verifyJwt(await signingKey(), match[1], now()) : null;
+  /** The account behind the `Authorization` header (with its DPoP proof for a bound token), or the 401. */
+  async function bearer(request: Request): Promise<Account | Response> {
+    const [, scheme = '', token = ''] = /^(Bearer|DPoP)\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '') ?? [];
+    const claims = token ? await verifyJwt(await signingKey(), token, now()) : null;
     const user = claims ? await users.findById(claims.sub) : undefined;
-    if (!claims || !user) return null;
+    if (!claims || !user) return invalidToken();
+    const jkt = (claims['cnf'] as { jkt?: unknown } | undefined)?.jkt;
+    if (dpop && (jkt !== undefined || scheme.toLowerCase() === 'dpop')) {
+      const refusal = await dpop.resourceRequest(request, token, scheme, typeof jkt === 'string' ? jkt : undefined);
+      if (refusal) return refusal;
+    } else if (jkt !== undefined || scheme.toLowerCase() !== 'bearer') return invalidToken();
     return typeof claims['sid'] === 'string' ? { user, sessionId: claims['sid'] } : { user };
   }
 
   /** Account settings need more than a valid token: its session must not have been signed out. */
-  async function account(request: Request): Promise<Account | null> {
+  async function account(request: Request): Promise<Account | Response> {
     const found = await bearer(request);
-    if (!found || (found.sessionId !== undefined && !refreshTokens.isLive(found.sessionId, found.user.id))) return null;
+    if (found instanceof Response) return found;
+    if (found.sessionId !== undefined && !refreshTokens.isLive(found.sessionId, found.user.id)) return invalidToken();
     return found;
   }
+
+  /** A token call's DPoP proof, checked before the call changes anything (a refresh rotates, a challenge is spent). */
+  const tokenProof = async (request: Request): Promise<{ jkt?: string } | Response> => (dpop ? dpop.tokenRequest(request) : {});
 
   // A browser sends the cookie cross-origin only with credentials: 'include', but MSW in Node
   // attaches its cookie jar to every request; this check stands in for the browser.
@@ -96,13 +120,13 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     return request.credentials === 'include' ? cookies[cookieName] || undefined : undefined;
   }
 
-  async function session(user: StoredUser, status: number, request: Request): Promise<Response> {
+  async function session(user: StoredUser, status: number, request: Request, jkt?: string): Promise<Response> {
     const refreshToken = await refreshTokens.issue(user.id, request.headers.get('User-Agent'));
-    const token = await accessToken(user, refreshToken.sessionId);
-    return HttpResponse.json(
-      { accessToken: token, expiresIn: accessTokenTtl, user: user.profile },
-      { status, headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, refreshToken.token, refreshTokenTtl) } },
-    );
+    const token = await accessToken(user, refreshToken.sessionId, jkt);
+    return HttpResponse.json(tokenBody(token, user, jkt), {
+      status,
+      headers: { ...NO_STORE, ...dpop?.nonceHeader(), 'Set-Cookie': setRefreshCookie(cookie, refreshToken.token, refreshTokenTtl) },
+    });
   }
 
   async function wait(): Promise<void> {
@@ -117,6 +141,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     stats,
     wait,
     account,
+    tokenProof,
     presentedToken,
     session,
     clearCookie: () => clearRefreshCookie(cookie),
@@ -125,6 +150,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   const handlers = [
     http.post(urls.login, async ({ request }) => {
       await wait();
+      const proof = await tokenProof(request);
+      if (proof instanceof Response) return proof;
       const body = await readJsonObject(request);
       if (!body || typeof body['email'] !== 'string' || typeof body['password'] !== 'string') {
         return error(400, 'validation');
@@ -137,11 +164,13 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
         return error(401, 'mfa_required', { mfa_required: true, mfaToken, mfaMethods: ['totp'] });
       }
       stats.logins++;
-      return session(user, 200, request);
+      return session(user, 200, request, proof.jkt);
     }),
 
     http.post(urls.register, async ({ request }) => {
       await wait();
+      const proof = await tokenProof(request);
+      if (proof instanceof Response) return proof;
       const body = await readJsonObject(request);
       if (!body) return error(400, 'validation');
       const { email, password, ...profile } = body;
@@ -150,11 +179,13 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       const user = await users.register(email, password, profile);
       if (!user) return error(409, 'conflict');
       stats.registrations++;
-      return session(user, 201, request);
+      return session(user, 201, request, proof.jkt);
     }),
 
     http.post(urls.refresh, async ({ request, cookies }) => {
       await wait();
+      const proof = await tokenProof(request);
+      if (proof instanceof Response) return proof;
       const presented = presentedToken(request, cookies);
       const result = presented ? await refreshTokens.rotate(presented) : null;
       const user = result?.ok ? await users.findById(result.userId) : undefined;
@@ -164,11 +195,10 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
         return error(401, 'unauthorized');
       }
       stats.refreshes++;
-      return HttpResponse.json(
-        // `user` as login answers it, so the app has one shape of user before and after a reload.
-        { accessToken: await accessToken(user, result.sessionId), expiresIn: accessTokenTtl, user: user.profile },
-        { headers: { ...NO_STORE, 'Set-Cookie': setRefreshCookie(cookie, result.token, refreshTokenTtl) } },
-      );
+      // `user` as login answers it, so the app has one shape of user before and after a reload.
+      return HttpResponse.json(tokenBody(await accessToken(user, result.sessionId, proof.jkt), user, proof.jkt), {
+        headers: { ...NO_STORE, ...dpop?.nonceHeader(), 'Set-Cookie': setRefreshCookie(cookie, result.token, refreshTokenTtl) },
+      });
     }),
 
     http.post(urls.logout, async ({ request, cookies }) => {
@@ -187,9 +217,9 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
 
     http.get(urls.me, async ({ request }) => {
       await wait();
-      const user = await bearerUser(request);
-      if (!user) return invalidToken();
-      return HttpResponse.json({ user: user.profile }, { headers: NO_STORE });
+      const found = await bearer(request);
+      if (found instanceof Response) return found;
+      return HttpResponse.json({ user: found.user.profile }, { headers: { ...NO_STORE, ...dpop?.nonceHeader() } });
     }),
 
     ...mfaHandlers(context),
@@ -204,14 +234,15 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       refreshTokens.clear();
       users.reset();
       mfa.reset();
+      dpop?.reset();
     },
     revokeAll() {
       refreshTokens.revokeAll();
     },
-    async issueTokens(email) {
+    async issueTokens(email, { jkt } = {}) {
       const user = await users.findByEmail(email);
       if (!user) throw new Error(`createAuthServer: no user with email "${email}"`);
-      return { accessToken: await accessToken(user), expiresIn: accessTokenTtl };
+      return { accessToken: await accessToken(user, undefined, jkt), expiresIn: accessTokenTtl };
     },
   };
 }

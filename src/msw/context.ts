@@ -20,12 +20,14 @@ export interface ServerContext {
   stats: AuthServerStats;
   /** The configured latency. */
   wait(): Promise<void>;
-  /** The user of a valid bearer token whose session is still live, or `null`. */
-  account(request: Request): Promise<Account | null>;
+  /** The user of a valid access token (with its DPoP proof when bound) whose session is still live, or the 401. */
+  account(request: Request): Promise<Account | Response>;
+  /** A token call's DPoP proof: the key to bind the token to (`{}` without a proof), or the 400. */
+  tokenProof(request: Request): Promise<{ jkt?: string } | Response>;
   /** The refresh cookie, if a browser would have sent it. */
   presentedToken(request: Request, cookies: Record<string, string>): string | undefined;
-  /** Starts a session: a new refresh family, its cookie and an access token. */
-  session(user: StoredUser, status: number, request: Request): Promise<Response>;
+  /** Starts a session: a new refresh family, its cookie and an access token (bound to `jkt` when given). */
+  session(user: StoredUser, status: number, request: Request, jkt?: string): Promise<Response>;
   /** `Set-Cookie` value that deletes the refresh cookie. */
   clearCookie(): string;
 }

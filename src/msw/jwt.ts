@@ -62,7 +62,8 @@ export async function verifyJwt(key: CryptoKey, token: string, nowMs: number): P
   return { ...claims, sub, exp, iat };
 }
 
-function parseJson(segment: string): Record<string, unknown> | null {
+/** A base64url JSON object (a JWS header or payload), or `null`. */
+export function parseJson(segment: string): Record<string, unknown> | null {
   const bytes = fromBase64url(segment);
   if (bytes === null) return null;
   try {

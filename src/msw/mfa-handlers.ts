@@ -3,7 +3,7 @@
 import { http, HttpResponse } from 'msw';
 import type { ServerContext } from './context';
 import { MAX_WRONG_CODES, otpauthUrl, type CodeCheck, type MfaState } from './mfa';
-import { error, invalidToken, noContent, NO_STORE, readJsonObject } from './responses';
+import { error, noContent, NO_STORE, readJsonObject } from './responses';
 
 /**
  * MSW handlers for `urls.mfa` (the challenge) and the signed-in user's TOTP settings.
@@ -37,7 +37,7 @@ export function mfaHandlers(context: ServerContext) {
     return http.post(url, async ({ request }) => {
       await context.wait();
       const account = await context.account(request);
-      if (!account) return invalidToken();
+      if (account instanceof Response) return account;
       const code = (await readJsonObject(request))?.['code'];
       if (typeof code !== 'string') return error(400, 'invalid_request');
       const state = mfa.state(account.user);
@@ -52,6 +52,8 @@ export function mfaHandlers(context: ServerContext) {
   return [
     http.post(urls.mfa, async ({ request }) => {
       await context.wait();
+      const proof = await context.tokenProof(request);
+      if (proof instanceof Response) return proof;
       const body = await readJsonObject(request);
       const { mfaToken, code } = body ?? {};
       if (typeof mfaToken !== 'string' || typeof code !== 'string') return error(400, 'invalid_request');
@@ -66,13 +68,13 @@ export function mfaHandlers(context: ServerContext) {
       // A challenge signs in once: the next step's code cannot reuse it.
       if (!mfa.spend(challenge.id)) return error(401, 'invalid_mfa_token');
       stats.logins++;
-      return context.session(user, 200, request);
+      return context.session(user, 200, request, proof.jkt);
     }),
 
     http.get(urls.mfaStatus, async ({ request }) => {
       await context.wait();
       const account = await context.account(request);
-      if (!account) return invalidToken();
+      if (account instanceof Response) return account;
       const state = mfa.state(account.user);
       return HttpResponse.json({ enabled: state?.enabled === true, pending: state?.enabled === false }, { headers: NO_STORE });
     }),
@@ -80,7 +82,7 @@ export function mfaHandlers(context: ServerContext) {
     http.post(urls.mfaEnroll, async ({ request }) => {
       await context.wait();
       const account = await context.account(request);
-      if (!account) return invalidToken();
+      if (account instanceof Response) return account;
       if (mfa.state(account.user)?.enabled) return error(409, 'mfa_already_enabled');
       const secret = mfa.newSecret();
       mfa.set(account.user.id, { secret, enabled: false });

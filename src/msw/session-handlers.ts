@@ -1,7 +1,7 @@
 // The signed-in devices: one refresh token family per login, listed and revoked by its user.
 import { http, HttpResponse } from 'msw';
 import type { ServerContext } from './context';
-import { error, invalidToken, noContent, NO_STORE } from './responses';
+import { error, noContent, NO_STORE } from './responses';
 
 /**
  * MSW handlers for `GET <sessions>` and `DELETE <sessions>/:id`.
@@ -23,7 +23,7 @@ export function sessionHandlers(context: ServerContext) {
     http.get(urls.sessions, async ({ request, cookies }) => {
       await context.wait();
       const account = await context.account(request);
-      if (!account) return invalidToken();
+      if (account instanceof Response) return account;
       const current = await currentSession(request, cookies, account.user.id, account.sessionId);
       const sessions = refreshTokens.sessions(account.user.id).map((session) => ({ ...session, current: session.id === current }));
       return HttpResponse.json({ sessions }, { headers: NO_STORE });
@@ -32,7 +32,7 @@ export function sessionHandlers(context: ServerContext) {
     http.delete(`${urls.sessions}/:id`, async ({ request, cookies, params }) => {
       await context.wait();
       const account = await context.account(request);
-      if (!account) return invalidToken();
+      if (account instanceof Response) return account;
       const id = typeof params['id'] === 'string' ? params['id'] : '';
       const current = await currentSession(request, cookies, account.user.id, account.sessionId);
       // Someone else's id, an unknown one or one already ended: the same 404, nothing changed.

@@ -106,6 +106,54 @@ export interface AuthServerOptions {
    * @example 200
    */
   latency?: number;
+  /**
+   * DPoP (RFC 9449). With it, a login, register, refresh or mfa call that carries a valid `DPoP`
+   * proof gets `token_type: 'DPoP'` and a token bound to the proof's key (`cnf.jkt`); calls that
+   * take an access token (`/me`, sessions, mfa settings, logout's `everywhere`) refuse a bound
+   * token without `Authorization: DPoP` and a proof by that key for that token (401,
+   * `WWW-Authenticate: DPoP error="invalid_token"`; a bad proof: `invalid_dpop_proof`). Proofs
+   * are checked field by field (ES256 only, public `jwk`, `htm`, `htu`, `iat` ±`iatWindow`,
+   * `ath`, `nonce`), and a `jti` is accepted once. A token call with a bad proof is answered
+   * `400 invalid_dpop_proof` before it changes anything. Calls without a proof still get plain
+   * bearer tokens. `true` is `{}`.
+   *
+   * @default false
+   * @example true
+   * @example { requireNonce: true } // every proof must carry the server's DPoP-Nonce
+   */
+  dpop?: boolean | DpopServerOptions;
+}
+
+/**
+ * How the mock checks DPoP proofs.
+ *
+ * @example
+ * createAuthServer({ baseUrl, dpop: { requireNonce: true, nonceTtl: 60 } });
+ */
+export interface DpopServerOptions {
+  /**
+   * Proofs must carry the nonce the server hands out in `DPoP-Nonce`; without it (or with an old
+   * one) a token endpoint answers `400 { error: 'use_dpop_nonce' }` and a resource `401` with
+   * `WWW-Authenticate: DPoP error="use_dpop_nonce"`, both with the current nonce.
+   *
+   * @default false
+   * @example true
+   */
+  requireNonce?: boolean;
+  /**
+   * Seconds after which the server's nonce changes (on the `now` clock); the old one is refused.
+   *
+   * @default 300
+   * @example 60
+   */
+  nonceTtl?: number;
+  /**
+   * How far, in seconds, a proof's `iat` may be from the server's clock either way.
+   *
+   * @default 60
+   * @example 5
+   */
+  iatWindow?: number;
 }
 
 /** Paths of the mock server's endpoints. */
@@ -189,10 +237,10 @@ export interface AuthServer {
   revokeAll(): void;
   /**
    * Signs an access token for a known user without a login (no refresh token, no stats).
-   * Rejects when no user has that email.
+   * Rejects when no user has that email. `jkt` binds it to a DPoP key (`cnf.jkt`).
    *
    * @example
    * const { accessToken } = await auth.issueTokens('alice@example.com');
    */
-  issueTokens(email: string): Promise<{ accessToken: string; expiresIn: number }>;
+  issueTokens(email: string, options?: { jkt?: string }): Promise<{ accessToken: string; expiresIn: number }>;
 }
