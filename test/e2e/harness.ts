@@ -25,6 +25,20 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/**
+ * A fresh directory holding the built bundle (dist/index.js with jwt-decode) twice: a module at
+ * /tokenkeeper.js and a classic script at /tokenkeeper.iife.js (global `tokenkeeper`).
+ */
+export async function bundleClient(): Promise<string> {
+  const staticDir = await mkdtemp(join(tmpdir(), 'tokenkeeper-e2e-'));
+  const bundle: BuildOptions = { entryPoints: [join(root, 'dist/index.js')], bundle: true, logLevel: 'silent' };
+  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.js'), format: 'esm' });
+  // A classic script too: a sandboxed frame's opaque origin cannot load a module from the app
+  // without CORS on static files, but a classic <script src> needs none.
+  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.iife.js'), format: 'iife', globalName: 'tokenkeeper' });
+  return staticDir;
+}
+
 export interface Harness {
   app: RunningServer;
   /** A second server on another origin, for requests that must not carry the token. */
@@ -50,12 +64,7 @@ export async function startHarness(
     appCorsOrigins?: string[];
   } = {},
 ): Promise<Harness> {
-  const staticDir = await mkdtemp(join(tmpdir(), 'tokenkeeper-e2e-'));
-  const bundle: BuildOptions = { entryPoints: [join(root, 'dist/index.js')], bundle: true, logLevel: 'silent' };
-  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.js'), format: 'esm' });
-  // A classic script (global `tokenkeeper`) too: a sandboxed frame's opaque origin cannot load a
-  // module from the app without CORS on static files, but a classic <script src> needs none.
-  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.iife.js'), format: 'iife', globalName: 'tokenkeeper' });
+  const staticDir = await bundleClient();
   await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
 
   // "localhost" is a secure context, so Chromium keeps the Secure refresh cookie over plain http.
