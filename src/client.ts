@@ -242,7 +242,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
             token = await requestGrant('refresh', undefined, grant).then((fresh) => ('accessToken' in fresh ? fresh.accessToken : null), () => null);
           }
           const everywhere = logoutOptions?.everywhere;
-          const ownEndpoint = everywhere && config.endpoints.has('logoutEverywhere');
+          const ownEndpoint = everywhere && options.endpoints?.logoutEverywhere;
           if (ownEndpoint) await callLogout('logoutEverywhere', undefined, token);
           await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
         })

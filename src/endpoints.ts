@@ -23,8 +23,6 @@ export interface PreparedCall {
 }
 
 export interface Endpoints {
-  /** True when the app configured (or the protocol has) this endpoint. */
-  has(call: AuthCall): boolean;
   url(call: AuthCall): string;
   /** The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token where it belongs. */
   prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null): PreparedCall;
@@ -47,7 +45,6 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
   const tokenHeader = (token: string): [string, string] => [name, scheme ? `${scheme} ${token}` : token];
 
   return {
-    has: (call) => !!spec(call),
     url,
     tokenHeader,
     prepare(call, sent, accessToken) {
