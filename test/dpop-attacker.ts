@@ -1,7 +1,8 @@
 // Hand-made DPoP proofs for the server tests: what an attacker (or a broken client) could send, any
-// header or claim chosen, signed with jose by a key of its own.
+// header or claim chosen, signed with jose by a key of its own; and what a refusal must look like.
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { expect } from 'vitest';
 
 export interface ForgedProof {
   /** Header fields to set or (with `undefined`) remove. */
@@ -43,3 +44,21 @@ const defined = (record: Record<string, unknown>) =>
 export const parts = (jws: string) => jws.split('.') as [string, string, string];
 export const b64json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 export const fromB64json = (segment: string) => JSON.parse(Buffer.from(segment, 'base64url').toString()) as Record<string, unknown>;
+
+/** A 401 with the DPoP challenge for `error`, and `error_description` naming the check that failed. */
+export async function expectRefused(res: Response, error: string, check: string): Promise<void> {
+  expect(res.status).toBe(401);
+  expect(res.headers.get('WWW-Authenticate'), await res.clone().text()).toBe(`DPoP error="${error}", algs="ES256"`);
+  expect(await res.json()).toEqual({ error, error_description: check });
+}
+
+/** A raw call to a server under test: the access token and its scheme, a proof, a cookie, a JSON body. */
+export interface ProofCall {
+  token?: string;
+  /** @default 'DPoP' */
+  scheme?: 'DPoP' | 'Bearer';
+  proof?: string;
+  cookie?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}

@@ -7,7 +7,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDpop, jwkThumbprint, type DpopHandle, type DpopPublicJwk } from 'tokenkeeper/dpop';
 import { createAuthServer, generateTotp } from 'tokenkeeper/msw';
-import { attackerKey, b64json, fromB64json, parts } from './dpop-attacker';
+import { attackerKey, b64json, expectRefused, fromB64json, parts, type ProofCall } from './dpop-attacker';
 
 const API = 'https://api.example.com';
 const STRICT = 'https://nonce.example.com';
@@ -29,15 +29,7 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-interface CallOptions {
-  token?: string;
-  scheme?: 'DPoP' | 'Bearer';
-  proof?: string;
-  cookie?: string;
-  body?: unknown;
-}
-
-function call(method: string, url: string, { token, scheme = 'DPoP', proof, cookie, body }: CallOptions = {}) {
+function call(method: string, url: string, { token, scheme = 'DPoP', proof, cookie, body }: ProofCall = {}) {
   return fetch(url, {
     method,
     credentials: 'include',
@@ -66,13 +58,6 @@ async function login(dpop?: DpopHandle, base = API) {
 /** `GET /me` as the page sends it: DPoP scheme and a fresh proof for the token. */
 async function me(dpop: DpopHandle, token: string, base = API) {
   return call('GET', `${base}/me`, { token, proof: await dpop.proof('GET', `${base}/me`, token) });
-}
-
-/** A 401 with the DPoP challenge for `error`, naming the check that failed. */
-async function expectRefused(res: Response, error: string, check: string) {
-  expect(res.status).toBe(401);
-  expect(res.headers.get('WWW-Authenticate'), await res.clone().text()).toBe(`DPoP error="${error}", algs="ES256"`);
-  expect(await res.json()).toEqual({ error, error_description: check });
 }
 
 describe('binding', () => {

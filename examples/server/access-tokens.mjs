@@ -4,8 +4,8 @@ import { SignJWT, createLocalJWKSet, jwtVerify } from 'jose';
 
 /**
  * @typedef {{ id: string, email: string, name: string }} User
- * @typedef {import('jose').JWTPayload & { sub: string, exp: number, email: string, name: string, sid?: string }} Claims
- *   `sid`: the session (refresh token family) the token was issued to
+ * @typedef {import('jose').JWTPayload & { sub: string, exp: number, email: string, name: string, sid?: string, cnf?: { jkt?: unknown } }} Claims
+ *   `sid`: the session (refresh token family) the token was issued to; `cnf.jkt`: the DPoP key it is bound to
  */
 
 /**
@@ -21,11 +21,16 @@ export function createAccessTokens({ key, store, ttl, now }) {
   const verifyKey = key.publicJwk ? createLocalJWKSet({ keys: [key.publicJwk] }) : key.privateKey;
 
   return {
-    /** @param {User} user @param {string} sid the session's id @returns {Promise<string>} */
-    async issue(user, sid) {
+    /**
+     * @param {User} user @param {string} sid the session's id
+     * @param {string} [jkt] the DPoP key's thumbprint, to bind the token to (RFC 9449 §6)
+     * @returns {Promise<string>}
+     */
+    async issue(user, sid, jkt) {
       const iat = Math.floor(now() / 1000);
       // The generation comes from the store, so expireAll() on one instance reaches all of them.
-      return new SignJWT({ email: user.email, name: user.name, sid, gen: await store.accessTokenGeneration() })
+      const claims = { email: user.email, name: user.name, sid, gen: await store.accessTokenGeneration(), ...(jkt ? { cnf: { jkt } } : {}) };
+      return new SignJWT(claims)
         .setProtectedHeader({ alg, typ: 'JWT', kid })
         .setSubject(user.id)
         .setIssuedAt(iat)

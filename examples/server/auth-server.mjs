@@ -2,8 +2,9 @@
 // the store, keys come from configuration: an instance decides nothing alone, so any number of
 // them can share one store. It does not listen; see index.mjs for that.
 import { createAccessTokens } from './access-tokens.mjs';
+import { createDpop } from './dpop.mjs';
 import { CSRF_CHECKED, CSRF_HEADER, createCsrf } from './csrf.mjs';
-import { HttpError, bearerToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
+import { HttpError, accessToken as presentedAccessToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
 import { createMfa } from './mfa.mjs';
 import { mfaRoutes } from './mfa-routes.mjs';
 import { hashPassword, verifyPassword } from './passwords.mjs';
@@ -44,7 +45,12 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  *   header; default false (`SameSite=Strict`, no CSRF token needed)
  * @property {boolean} [partitioned] with `crossSite`, mark the cookies `Partitioned` (CHIPS), so
  *   browsers that block third-party cookies keep them for the SPA's site; default true
+ * @property {boolean | import('./dpop.mjs').DpopOptions} [dpop] DPoP (RFC 9449), default false (main.mjs:
+ *   on unless DPOP=0): a token call with a valid proof gets a token bound to its key; calls without one get bearer tokens
  */
+
+/** The calls that issue access tokens: a DPoP proof on them binds the token to its key. */
+const TOKEN_CALLS = new Set(['POST /auth/login', 'POST /auth/register', 'POST /auth/refresh-token', 'POST /auth/mfa/verify']);
 
 const zeroStats = () => ({
   logins: 0, registrations: 0, refreshes: 0, rotations: 0, rejectedRefreshes: 0, reuseDetected: 0, logouts: 0, meRequests: 0,
@@ -55,11 +61,17 @@ export function createAuthApp(options = {}) {
   const {
     accessTokenTtl = 60, refreshTokenTtl = 86400, reuseInterval = 10, allowedOrigins = [], jwtAlg, secret, privateKey,
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
-    logDemoTotp = false, issuer = 'tokenkeeper example', crossSite = false, partitioned = true,
+    logDemoTotp = false, issuer = 'tokenkeeper example', crossSite = false, partitioned = true, dpop: dpopOptions = false,
   } = options;
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
   const mfa = createMfa({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey });
+  // The nonce key is derived from the same configured secret, so every instance agrees on nonces.
+  const dpop = dpopOptions
+    ? createDpop({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey, options: dpopOptions === true ? {} : dpopOptions })
+    : undefined;
+  /** The DPoP key a token call's proof was made with: its token is bound to it. @type {WeakMap<object, string>} */
+  const proofKeys = new WeakMap();
   /** @type {ReturnType<typeof createAccessTokens>} set by `ready`, which every route awaits */
   let accessTokens;
   const stats = zeroStats();
@@ -73,9 +85,18 @@ export function createAuthApp(options = {}) {
   const cookie = (/** @type {string} */ value, /** @type {number} */ maxAge) =>
     `${cookieName}=${value}; HttpOnly; Secure; SameSite=${sameSite}; Path=/auth; Max-Age=${maxAge}`;
   const csrf = crossSite ? createCsrf({ partitioned }) : undefined;
-  const corsHeaders = crossSite ? [CSRF_HEADER] : [];
+  const corsHeaders = [...(crossSite ? [CSRF_HEADER] : []), ...(dpop ? ['DPoP'] : [])];
   const clearCookie = () => cookie('', 0);
   const publicUser = (/** @type {StoredUser} */ { id, email, name }) => ({ id, email, name });
+  /**
+   * A token answer: bound to the request's DPoP key when its proof gave one (`token_type: 'DPoP'`).
+   * @param {import('./http.mjs').Req} req @param {StoredUser} user @param {string} familyId
+   */
+  async function tokenAnswer(req, user, familyId) {
+    const jkt = proofKeys.get(req);
+    const token = await accessTokens.issue(user, familyId, jkt);
+    return { accessToken: token, expiresIn: accessTokenTtl, ...(jkt ? { token_type: 'DPoP' } : {}), user: publicUser(user) };
+  }
 
   /**
    * Creates a user with a store-assigned id; `null` when the email is taken.
@@ -116,17 +137,25 @@ export function createAuthApp(options = {}) {
   async function startSession(req, res, user, status = 200) {
     const { token, familyId } = await refreshTokens.issue(user.id, req.headers['user-agent']);
     res.setHeader('Set-Cookie', cookie(token, refreshTokenTtl));
-    const accessToken = await accessTokens.issue(user, familyId);
     notes.set(req, user.email);
-    sendJson(res, status, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
+    sendJson(res, status, await tokenAnswer(req, user, familyId));
   }
 
-  /** @param {import('./http.mjs').Req} req */
+  /**
+   * The user of the request's access token; a token bound to a DPoP key also needs a proof by that key.
+   * @param {import('./http.mjs').Req} req
+   */
   async function authenticate(req) {
-    const claims = await accessTokens.verify(bearerToken(req));
+    const presented = presentedAccessToken(req);
+    const claims = await accessTokens.verify(presented?.token ?? null);
     const user = claims ? await store.findUserById(claims.sub) : undefined;
-    if (!claims || !user) {
-      throw new HttpError(401, 'invalid_token', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const refusal = () => new HttpError(401, 'invalid_token', {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    if (!presented || !claims || !user) throw refusal();
+    const jkt = claims.cnf?.jkt;
+    if (jkt !== undefined || presented.scheme.toLowerCase() !== 'bearer') {
+      // Without DPoP on, a bound token (from another configuration) or the DPoP scheme is just invalid.
+      if (!dpop) throw refusal();
+      await dpop.resourceRequest(req, new URL(req.url ?? '/', 'http://localhost').pathname, presented, jkt);
     }
     return { claims, user };
   }
@@ -211,8 +240,7 @@ export function createAuthApp(options = {}) {
       res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
       notes.set(req, user.email);
       // `user` as login gives it, so the app has one shape of user before and after a reload.
-      const accessToken = await accessTokens.issue(user, result.familyId);
-      sendJson(res, 200, { accessToken, expiresIn: accessTokenTtl, user: publicUser(user) });
+      sendJson(res, 200, await tokenAnswer(req, user, result.familyId));
     },
 
     async 'POST /auth/logout'(req, res) {
@@ -224,7 +252,8 @@ export function createAuthApp(options = {}) {
       const cookieUser = token ? await refreshTokens.revoke(token) : undefined;
       if (body?.everywhere === true) {
         // The cookie or a (still valid) access token identifies whose sessions to end.
-        const bearerUser = (await accessTokens.verify(bearerToken(req)))?.sub;
+        // A token bound to a DPoP key counts only with its proof: a copied one cannot end every session.
+        const bearerUser = await authenticate(req).then(({ user }) => user.id, () => undefined);
         for (const userId of new Set([cookieUser, bearerUser])) if (userId) await refreshTokens.revokeUser(userId);
       }
       stats.logouts++;
@@ -292,6 +321,12 @@ export function createAuthApp(options = {}) {
       const found = findRoute(req.method ?? 'GET', pathname);
       if (!found) throw new HttpError(404, 'not_found');
       await ready;
+      if (dpop) {
+        for (const [name, value] of Object.entries(dpop.nonceHeaders())) res.setHeader(name, value);
+        // Before the route: a refused proof must not rotate a cookie, spend a challenge or create a user.
+        const jkt = TOKEN_CALLS.has(`${req.method} ${pathname}`) ? await dpop.tokenRequest(req, pathname) : undefined;
+        if (jkt) proofKeys.set(req, jkt);
+      }
       await found.route(req, res, found.params);
     } catch (error) {
       if (res.headersSent) return void res.end();

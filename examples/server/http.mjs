@@ -70,6 +70,15 @@ export function bearerToken(req) {
 }
 
 /**
+ * The access token and its scheme: `Bearer`, or `DPoP` for a token bound to a key (RFC 9449).
+ * @param {Req} req @returns {{ scheme: string, token: string } | null}
+ */
+export function accessToken(req) {
+  const [, scheme, token] = /^(Bearer|DPoP) +(\S+)$/i.exec(req.headers.authorization ?? '') ?? [];
+  return scheme && token ? { scheme, token } : null;
+}
+
+/**
  * Adds CORS headers for allowed origins only, and answers preflight requests.
  * Credentials are allowed, so the origin is echoed, never `*`.
  * @param {Req} req @param {Res} res @param {readonly string[]} allowedOrigins
@@ -83,7 +92,7 @@ export function handleCors(req, res, allowedOrigins, extraHeaders = []) {
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
   }
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {

@@ -46,6 +46,26 @@ export interface AuthAppOptions {
   crossSite?: boolean;
   /** With `crossSite`: mark the cookies `Partitioned` (CHIPS), which browsers that block third-party cookies still keep, for the SPA's site only. @default true */
   partitioned?: boolean;
+  /**
+   * DPoP (RFC 9449): a login, register, refresh or mfa call with a valid `DPoP` proof gets
+   * `token_type: 'DPoP'` and a token bound to the proof's key (`cnf.jkt`), which every call that
+   * takes an access token then refuses without `Authorization: DPoP` and a proof by that key
+   * (401, `WWW-Authenticate: DPoP error="invalid_token"`). Calls without a proof get bearer tokens.
+   * `true` is `{}`.
+   * @default false (`main.mjs`: on, unless `DPOP=0`)
+   */
+  dpop?: boolean | DpopOptions;
+}
+
+export interface DpopOptions {
+  /** Proofs must carry the server's `DPoP-Nonce` (sent on every answer); else `400`/`401` `use_dpop_nonce`. @default false */
+  requireNonce?: boolean;
+  /** Seconds a nonce is handed out for; it is accepted for one period more. Stateless (HMAC of the period), so every instance agrees. @default 300 */
+  nonceTtl?: number;
+  /** Seconds a proof's `iat` may be from the server's clock either way. @default 60 */
+  iatWindow?: number;
+  /** The origins clients call this server at, which a proof's `htu` must name (behind a proxy). @default the request's `Host`, over http or https */
+  origins?: readonly string[];
 }
 
 export interface AuthStats {

@@ -15,6 +15,7 @@ async function main() {
   const { origins, warnings } = parseOrigins(process.env.SPA_ORIGINS);
   const log = process.env.AUTH_LOG === '0' ? undefined : (/** @type {string} */ line) => console.log(line);
   const crossSite = process.env.CROSS_SITE === '1';
+  const dpop = process.env.DPOP === '0' ? false : { requireNonce: process.env.DPOP_NONCE === '1' };
   const server = await startServer({
     port: numberFromEnv('PORT', 4000, 0),
     host: process.env.HOST || '127.0.0.1',
@@ -23,6 +24,7 @@ async function main() {
     reuseInterval: numberFromEnv('REUSE_INTERVAL', 10, 0),
     allowedOrigins: origins,
     crossSite,
+    dpop,
     jwtAlg,
     ...(log ? { log } : {}),
     // The demo user's password is printed below anyway; its codes let a person try 2FA without a phone.
