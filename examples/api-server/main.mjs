@@ -11,7 +11,7 @@ async function main() {
     host: process.env.HOST || '127.0.0.1',
     allowedOrigins: (process.env.SPA_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean),
   });
-  console.log(`tokenkeeper example API server on ${server.url}: GET /api/hello with an ES256 bearer token`);
+  console.log(`tokenkeeper example API server on ${server.url}: GET /api/hello with an ES256 access token (DPoP-bound ones need their proof)`);
   console.log(`keys from ${jwksUrl} (the auth server must run with JWT_ALG=ES256)`);
   closeOnSignals(server);
 }

@@ -15,7 +15,7 @@ import { HttpError } from './http.mjs';
 
 /**
  * @param {object} options
- * @param {import('./stores/index.d.mts').AuthStore} options.store holds spent `jti`s
+ * @param {Pick<import('./stores/index.d.mts').AuthStore, 'useOnce'>} options.store holds spent `jti`s
  * @param {() => Uint8Array} options.key secret key material the nonce key is derived from (HKDF,
  *   a key of its own), a function: it is known once the app's configuration is loaded
  * @param {() => number} options.now clock, epoch ms
