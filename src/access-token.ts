@@ -53,7 +53,7 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       if (!grant) {
         // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
         const pending = refresher.inFlight();
-        if (pending) log('no token yet: awaiting refresh');
+        if (pending) log('awaiting refresh');
         return pending ? refreshed(signal, null, () => null, pending) : null;
       }
       log('token due: refreshing');

@@ -30,7 +30,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     // stripped it on the way. Refreshing and replaying would send a POST twice.
     if (response.status !== 401) return response;
     if (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`)) {
-      log('401 after a cross-origin redirect: kept');
+      log('401 via cross-origin redirect');
       return response;
     }
 
@@ -44,7 +44,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     // Rule 4, a session that ended or changed since the request went out, or a body that cannot be
     // sent again: the caller gets its own 401, body unread.
     if (next === null || !attempt.replayable) {
-      log(next ? '401: one-shot body: not replayed' : '401: session changed: not replayed');
+      log(next ? '401: body not replayable' : '401: session changed');
       return response;
     }
     void response.body?.cancel().catch(() => {});
@@ -72,50 +72,41 @@ interface Attempt {
  */
 function prepare(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt | null {
   const body = init?.body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
-  const isStream = typeof body?.getReader === 'function';
   try {
-    if (Object.prototype.toString.call(input) === '[object Request]') return cloneable(fetchImpl, new Request(input, init));
-    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
-    if (href === null) return null;
-    const url = new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href);
-    // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer can
-    // simply be sent again; a stream needs a Request built and cloned up front.
-    return isStream ? cloneable(fetchImpl, new Request(url, init)) : reusable(fetchImpl, url, init, typeof body?.[Symbol.asyncIterator] !== 'function');
+    let request: Request | undefined;
+    let url: URL;
+    if (Object.prototype.toString.call(input) === '[object Request]') url = new URL((request = new Request(input, init)).url);
+    else {
+      const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
+      if (href === null) return null;
+      url = new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href);
+      // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer
+      // can simply be sent again; a stream needs a Request built up front, to be cloned.
+      if (typeof body?.getReader === 'function') request = new Request(url, init);
+    }
+    const headers = request?.headers ?? new Headers(init?.headers);
+    let spare: Request | undefined;
+    return {
+      url,
+      headers,
+      signal: request ? request.signal : init?.signal,
+      // An async iterable or a Node Readable can be read only once.
+      replayable: !!request || typeof body?.[Symbol.asyncIterator] !== 'function',
+      send(token) {
+        if (!request) {
+          if (token) headers.set(...token);
+          return fetchImpl(url.href, { ...init, headers });
+        }
+        if (token) {
+          // Keep an unsent copy for the replay.
+          if (spare) request = spare;
+          else if (request.body !== null) spare = request.clone();
+          request.headers.set(...token);
+        }
+        return fetchImpl(request);
+      },
+    };
   } catch {
     return null; // unparseable: fetch itself will say why
   }
-}
-
-/** A URL input with a body that can be sent again: no Request needed, only our own Headers. */
-function reusable(fetchImpl: typeof fetch, url: URL, init: RequestInit | undefined, replayable: boolean): Attempt {
-  const headers = new Headers(init?.headers);
-  return {
-    url,
-    headers,
-    signal: init?.signal,
-    replayable,
-    send(token) {
-      if (token) headers.set(...token);
-      return fetchImpl(url.href, { ...init, headers });
-    },
-  };
-}
-
-/** A Request or a stream body: keep an unsent copy for the replay. */
-function cloneable(fetchImpl: typeof fetch, request: Request): Attempt {
-  let spare: Request | undefined;
-  return {
-    url: new URL(request.url),
-    headers: request.headers,
-    signal: request.signal,
-    replayable: true,
-    send(token) {
-      if (token) {
-        if (spare) request = spare;
-        else if (request.body !== null) spare = request.clone();
-        request.headers.set(...token);
-      }
-      return fetchImpl(request);
-    },
-  };
 }

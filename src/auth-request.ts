@@ -21,12 +21,7 @@ export interface AuthRequest extends PreparedCall {
  */
 export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   const fetchImpl = request.fetch; // A missing fetch throws inside the try below: a `network` error.
-  const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-  let body: string | undefined;
-  if (request.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(request.body);
-  }
+  const json = request.body !== undefined;
 
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,8 +42,8 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
         cache: 'no-store',
         // An auth endpoint that redirects (to a login page, say) is misconfigured: report its status.
         redirect: 'manual',
-        headers,
-        ...(body === undefined ? {} : { body }),
+        headers: { Accept: 'application/json', ...(json && { 'Content-Type': 'application/json' }), ...request.headers },
+        ...(json && { body: JSON.stringify(request.body) }),
         signal: controller.signal,
       });
       const text = await response.text();

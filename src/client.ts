@@ -11,8 +11,10 @@ import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
 import { createSessionLock } from './session-lock';
 import { createSessionStore, isDue, isExpired, isOtherAccount, type Grant } from './session-store';
-import { readGrant, type Tokenless } from './token-response';
+import { readGrant } from './token-response';
 import type { AuthCall, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
+
+type GrantCall = 'login' | 'register' | 'refresh';
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -41,27 +43,27 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     crossTab ? () => `tokenkeeper:refresh:${authOrigin()}` : null,
     2 * config.timeoutMs + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
-    () => log('lock timeout: refreshing anyway'),
+    () => log('lock timeout'),
   );
 
   const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null) =>
     postAuth({ ...config.endpoints.prepare(name, sent, accessToken), fetch: config.getFetch(), timeoutMs: config.timeoutMs });
 
   /** Calls `login`, `register` or `refresh` (the latter with the token, when its endpoint wants one). */
-  const requestGrant = async (name: 'login' | 'register' | 'refresh', sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
-    const answer = await call(name, sent, previous?.accessToken);
-    if (!answer.ok) {
-      let body: unknown = answer.text;
-      try {
-        body = JSON.parse(body as string);
-      } catch {}
-      throw errorForStatus(name, answer.status, name === 'refresh' && config.isRefused(answer.status, body));
+  const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
+    const { ok, status, text, headers } = await call(name, sent, previous?.accessToken);
+    let body: unknown = {}; // an empty answer carries no token, as `{}` would not
+    let json = true;
+    try {
+      if (text.trim()) body = JSON.parse(text);
+    } catch {
+      body = text;
+      json = false;
     }
-    return readGrant(answer, { ...config, receivedAt: Date.now(), previous, call: name });
-  };
-  const mustHaveToken = (answer: Grant<TUser> | Tokenless) => {
-    if ('accessToken' in answer) return answer;
-    throw new AuthError('invalid_response', 'No access token');
+    if (!ok) throw errorForStatus(name, status, name === 'refresh' && config.isRefused(status, body));
+    // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
+    if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
+    return readGrant(body, status, headers, { ...config, receivedAt: Date.now(), previous, call: name });
   };
 
   /** Tells the server; a failure is reported, never thrown (memory is already clear). */
@@ -145,13 +147,13 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         // A login, or another tab's refresh, brought a token while we queued.
         const current = store.grant();
         if (current && current !== before && !isDue(current)) {
-          log('refresh: token already fresh');
+          log('refresh: token adopted');
           return current;
         }
         // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
         if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
         log('refresh: calling server');
-        const grant = mustHaveToken(await requestGrant('refresh', undefined, before));
+        const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
         // Shared while we still hold the lock, so a tab queued behind us finds it; also when
         // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
         if (store.epoch() === epoch) tell({ v: 1, type: 'refreshed', grant });
@@ -194,15 +196,15 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         log(`${name} answered no token: refreshing`);
         const user = isRecord(answer.user) ? (answer.user as TUser) : null;
         const refreshed = await requestGrant('refresh', undefined, { user, userFromServer: !!user } as Grant<TUser>).catch(
-          (error: unknown) => {
-            if (!(error instanceof AuthError) || error.code !== 'unauthorized') throw error;
+          (error: AuthError) => {
+            if (error.code !== 'unauthorized') throw error;
             // No cookie either. A sign-up that starts no session yet (email confirmation first) is no error.
             if (name === 'register') return null;
-            throw new AuthError('invalid_response', 'No access token, no session cookie');
+            throw new AuthError('invalid_response', 'No access token');
           },
         );
         if (!refreshed) return null;
-        grant = mustHaveToken(refreshed);
+        grant = refreshed as Grant<TUser>;
       }
       tell({ v: 1, type: 'login', grant });
       const session = began(grant);
@@ -239,7 +241,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
           let token = grant?.accessToken ?? null;
           // Never send a token known to be dead: a fresh one from the cookie, else the cookie alone.
           if (grant && isExpired(grant)) {
-            token = await requestGrant('refresh', undefined, grant).then((fresh) => ('accessToken' in fresh ? fresh.accessToken : null), () => null);
+            token = await requestGrant('refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
           }
           const everywhere = logoutOptions?.everywhere;
           const ownEndpoint = everywhere && options.endpoints?.logoutEverywhere;

@@ -74,15 +74,13 @@ const isNullableNumber = (value: unknown) => value === null || (typeof value ===
 
 function isTabMessage<TUser>(data: unknown): data is TabMessage<TUser> {
   if (!isRecord(data) || data['v'] !== 1) return false;
-  if (data['type'] === 'logout') return data['reason'] === 'user' || data['reason'] === 'refresh_failed';
-  if (data['type'] !== 'login' && data['type'] !== 'refreshed') return false;
-  const grant = data['grant'];
+  const { type, grant } = data;
+  if (type === 'logout') return ['user', 'refresh_failed'].includes(data['reason'] as string);
   return (
+    (type === 'login' || type === 'refreshed') &&
     isRecord(grant) &&
     isHeaderSafeToken(grant['accessToken']) &&
-    isNullableNumber(grant['expiresAt']) &&
-    isNullableNumber(grant['refreshAt']) &&
-    typeof grant['user'] === 'object' &&
-    typeof grant['userFromServer'] === 'boolean'
+    [grant['expiresAt'], grant['refreshAt']].every(isNullableNumber) &&
+    typeof grant['user'] === 'object'
   );
 }

@@ -49,7 +49,7 @@ export class AuthError extends Error {
   readonly status?: number;
 
   constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    super(message, options); // Error reads `cause` from it, only when present
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
   }

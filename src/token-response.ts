@@ -2,7 +2,6 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { AuthAnswer } from './auth-request';
 import type { AuthUser, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
 
 /**
@@ -42,22 +41,18 @@ export interface Tokenless {
 }
 
 /**
- * Turns a 2xx auth answer into a {@link Grant}, or a {@link Tokenless} when it carries no token;
- * `invalid_response` when the body is not JSON, the parser or resolver throws, or the token could
- * not safely go into a header.
+ * Turns a 2xx auth answer's JSON body into a {@link Grant}, or a {@link Tokenless} when it carries
+ * no token; `invalid_response` when the parser or resolver throws, or the token could not safely
+ * go into a header.
  */
-export function readGrant<TUser>({ text, status, headers }: AuthAnswer, context: GrantContext<TUser>): Grant<TUser> | Tokenless {
-  let body: unknown = {};
-  try {
-    // An empty 2xx is a token-less answer, as `{}` would be.
-    if (text.trim()) body = JSON.parse(text);
-  } catch {
-    // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
-    throw new AuthError('invalid_response', 'Token response is not JSON', { status });
-  }
+export function readGrant<TUser>(body: unknown, status: number, headers: Headers, context: GrantContext<TUser>): Grant<TUser> | Tokenless {
   const parsed = appCode(() => context.parse(body, { call: context.call, status, headers }), status);
   const token: unknown = parsed?.accessToken;
-  if (token == null) return { user: parsed?.user };
+  if (token == null) {
+    // A refresh answer must carry a token; a login may only have set the cookie.
+    if (context.call === 'refresh') throw new AuthError('invalid_response', 'No access token', { status });
+    return { user: parsed?.user };
+  }
   if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
   const claims = decodeClaims(token);
   const subject = claims?.['sub'];
