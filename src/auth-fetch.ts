@@ -15,9 +15,9 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
       log('no token: origin not authorized', { origin: attempt?.url.origin });
       return fetchImpl(input, init);
     }
-    const tokenHeader = config.endpoints.tokenHeader;
+    const { tokenHeader, tokenHeaderName } = config.endpoints;
     // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
-    if (attempt.headers.has(tokenHeader('')[0])) return attempt.send(null);
+    if (attempt.headers.has(tokenHeaderName)) return attempt.send(null);
 
     const token = await tokens.forRequest(attempt.signal); // Rule 2
     if (token === null) {

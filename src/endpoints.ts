@@ -26,6 +26,8 @@ export interface Endpoints {
   url(call: AuthCall): string;
   /** The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token where it belongs. */
   prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null): PreparedCall;
+  /** The header that carries the token (`tokenHeader.name`). */
+  tokenHeaderName: string;
   /** `[header name, value]` that carries `token`. */
   tokenHeader(token: string): [string, string];
 }
@@ -46,6 +48,7 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
 
   return {
     url,
+    tokenHeaderName: name,
     tokenHeader,
     prepare(call, sent, accessToken) {
       const { method = 'POST', headers, body, bearer = call.startsWith('logout') } = spec(call)!;

@@ -20,6 +20,15 @@ function slowServer() {
   );
 }
 
+/** Two tabs sharing the channel and the lock, signed in as Alice, on a slow server. */
+async function twoTabsSignedIn() {
+  const tabs = [world.client({ crossTab: true }), world.client({ crossTab: true })] as const;
+  await tabs[0].login(USER);
+  await tabs[1].restore();
+  slowServer();
+  return tabs;
+}
+
 const reloadedUser = async () => (await world.client().restore())?.user as { email?: string } | undefined;
 
 describe('login and refresh never interleave', () => {
@@ -57,11 +66,7 @@ describe('login and refresh never interleave', () => {
   });
 
   it('across tabs: a refresh in one tab waits for a login in another (the same lock)', async () => {
-    const tabA = world.client({ crossTab: true });
-    const tabB = world.client({ crossTab: true });
-    await tabA.login(USER);
-    await tabB.restore();
-    slowServer();
+    const [tabA, tabB] = await twoTabsSignedIn();
 
     const switching = tabA.login(OTHER_USER);
     await delay(5);
@@ -76,11 +81,7 @@ describe('login and refresh never interleave', () => {
   });
 
   it('across tabs: a logout asked for before another tab’s login never revokes that login’s session', async () => {
-    const tabA = world.client({ crossTab: true });
-    const tabB = world.client({ crossTab: true });
-    await tabA.login(USER);
-    await tabB.restore();
-    slowServer();
+    const [tabA, tabB] = await twoTabsSignedIn();
 
     const restoring = tabA.restore(); // holds the lock for a while
     const loggingOut = tabA.logout(); // asked for now: its server call must come before anything asked later
