@@ -1,5 +1,6 @@
 import type { PreparedCall } from './endpoints';
 import { AuthError, type AuthErrorCode } from './errors';
+import { isRecord } from './is-record';
 import type { AuthCall } from './types';
 
 export interface AuthAnswer {
@@ -60,12 +61,14 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
 }
 
 /**
- * The `AuthError` for a non-2xx answer to `call`. For a refresh, `refused` (the server has no
- * session: `refreshRefusedStatuses`) alone makes it `unauthorized`, which ends the session.
+ * The `AuthError` for a non-2xx answer to `call`. For a refresh, `detail` says whether the server
+ * refused (it has no session: `refreshRefusedStatuses`), which alone makes it `unauthorized` and
+ * ends the session. For the second login step it is the body: a 401 `invalid_code` is a wrong code.
  */
-export function errorForStatus(call: AuthCall, status: number, refused?: boolean): AuthError {
+export function errorForStatus(call: AuthCall, status: number, detail?: unknown): AuthError {
   let code = codeForStatus(call, status);
-  if (call === 'refresh') code = refused ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
+  if (call === 'refresh') code = detail === true ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
+  if (call === 'mfa' && status === 401 && isRecord(detail) && detail['error'] === 'invalid_code') code = 'invalid_credentials';
   return new AuthError(code, `${call}: HTTP ${status}`, { status });
 }
 
@@ -80,6 +83,7 @@ const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
 const BY_CALL: Partial<Record<AuthCall, Partial<Record<number, AuthErrorCode>>>> = {
   login: { 401: 'invalid_credentials', 404: 'invalid_credentials' }, // 404: no such account
   register: { 409: 'conflict' }, // the account exists; a 409 elsewhere means nothing we can act on
+  sessions: { 404: 'validation' }, // no such session of this user
 };
 
 function codeForStatus(call: AuthCall, status: number): AuthErrorCode {

@@ -2,9 +2,12 @@ import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
+import { createDeviceSessions } from './device-sessions';
 import { AuthError } from './errors';
 import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
+import { createIdleTimeout } from './idle-timeout';
+import { mfaChallenge } from './mfa';
 import { createNotifyQueue } from './notify-queue';
 import { resolveConfig } from './options';
 import { createRefreshTimer } from './refresh-timer';
@@ -14,7 +17,7 @@ import { createSessionStore, isDue, isExpired, isOtherAccount, type Grant } from
 import { readGrant } from './token-response';
 import type { AuthCall, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
-type GrantCall = 'login' | 'register' | 'refresh';
+type GrantCall = 'login' | 'register' | 'refresh' | 'mfa';
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -49,7 +52,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null) =>
     postAuth({ ...config.endpoints.prepare(name, sent, accessToken), fetch: config.getFetch(), timeoutMs: config.timeoutMs });
 
-  /** Calls `login`, `register` or `refresh` (the latter with the token, when its endpoint wants one). */
+  /** Calls `login`, `register`, `mfa` or `refresh` (the latter with the token, when its endpoint wants one). */
   const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
     const { ok, status, text, headers } = await call(name, sent, previous?.accessToken);
     let body: unknown = {}; // an empty answer carries no token, as `{}` would not
@@ -60,7 +63,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       body = text;
       json = false;
     }
-    if (!ok) throw errorForStatus(name, status, name === 'refresh' && config.isRefused(status, body));
+    if (name === 'login') {
+      const challenge = mfaChallenge(body);
+      if (challenge) throw challenge;
+    }
+    if (!ok) throw errorForStatus(name, status, name === 'refresh' ? config.isRefused(status, body) : body);
     // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
     if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
     return readGrant(body, status, headers, { ...config, receivedAt: Date.now(), previous, call: name });
@@ -120,11 +127,13 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     ? createCrossTab<TUser>(
         () => `tokenkeeper:${authOrigin()}`,
         (message: TabMessage<TUser>) => {
+          if (message.type === 'activity') return idle?.seen(message.at);
           log(`other tab: ${message.type}`);
           if (message.type === 'login') began(message.grant);
           else if (message.type === 'logout') {
             // The user signed out in another tab: a login on its way here must not outlive that either.
             if (message.reason === 'user') logouts++;
+            idleTold ||= message.reason === 'idle';
             endSession(message.reason === 'user' ? 'remote' : message.reason);
           }
           // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
@@ -184,7 +193,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     endSession('user');
     tell({ v: 1, type: 'logout', reason: 'user' });
   };
-  const signIn = (name: 'login' | 'register', sent: Record<string, unknown>) => {
+  const signIn = (name: 'login' | 'register' | 'mfa', sent: Record<string, unknown>) => {
     tabs?.listen();
     const logoutsBefore = logouts;
     return lock.run(async () => {
@@ -217,12 +226,51 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       return session;
     });
   };
+  /**
+   * Ends `grant`'s session at the server, after the login or refresh in flight (so the cookie it
+   * sends is the newest one). Never sends a token known to be dead: a fresh one from the cookie,
+   * else the cookie alone. `skip` is asked once the lock is ours.
+   */
+  const tellServer = (grant: Grant<TUser> | null, everywhere?: boolean, skip?: () => boolean) =>
+    lock
+      .run(async () => {
+        if (skip?.()) return;
+        let token = grant?.accessToken ?? null;
+        if (grant && isExpired(grant)) {
+          token = await requestGrant('refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
+        }
+        const ownEndpoint = everywhere && options.endpoints?.logoutEverywhere;
+        if (ownEndpoint) await callLogout('logoutEverywhere', undefined, token);
+        await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
+      })
+      .catch(() => {});
+
+  /** Another tab has told the server of the idle timeout: this tab need not. */
+  let idleTold = false;
+  const idle = options.idleTimeout
+    ? createIdleTimeout(options.idleTimeout * 1000, (options.idleWarning ?? 60) * 1000, {
+      warn: (logoutAt) => events.emit('idle', { logoutAt }),
+      active: () => events.emit('active', {}),
+      idle() {
+        const grant = store.grant();
+        log('idle timeout');
+        endSession('idle');
+        tell({ v: 1, type: 'logout', reason: 'idle' });
+        // Every tab times out; the first to get the lock tells the server, and the others hear of it.
+        void tellServer(grant, false, () => idleTold);
+      },
+        share: (at) => tell({ v: 1, type: 'activity', at }),
+      })
+    : undefined;
+  if (idle) store.subscribe(({ status }) => (status === 'authenticated' ? ((idleTold = false), idle.start()) : idle.stop()));
+
   const refreshNow = () => {
     tabs?.listen();
     return refresher.refresh();
   };
 
-  return {
+  const authFetch = createAuthFetch(config, tokens);
+  const client: AuthClient<TUser> = {
     async restore() {
       const result = await refreshNow();
       if (!(result instanceof AuthError)) return toSession(result);
@@ -231,24 +279,12 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     },
     login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
     register: (fields) => signIn('register', fields),
+    verifyMfa: ({ mfaToken, code }) => signIn('mfa', { mfaToken, code }) as Promise<Session<TUser>>,
     async logout(logoutOptions) {
       const grant = store.grant();
       logouts++;
       signOut();
-      // After the login or refresh in flight, so the cookie it sends is the newest one.
-      await lock
-        .run(async () => {
-          let token = grant?.accessToken ?? null;
-          // Never send a token known to be dead: a fresh one from the cookie, else the cookie alone.
-          if (grant && isExpired(grant)) {
-            token = await requestGrant('refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
-          }
-          const everywhere = logoutOptions?.everywhere;
-          const ownEndpoint = everywhere && options.endpoints?.logoutEverywhere;
-          if (ownEndpoint) await callLogout('logoutEverywhere', undefined, token);
-          await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
-        })
-        .catch(() => {});
+      await tellServer(grant, logoutOptions?.everywhere);
     },
     async refresh() {
       const result = await refreshNow();
@@ -256,13 +292,15 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       return toSession(result);
     },
     getAccessToken: () => tokens.forRequest(),
-    authFetch: createAuthFetch(config, tokens),
+    authFetch,
+    ...createDeviceSessions(config.endpoints, authFetch, () => client.logout()),
     getState: store.getState,
     subscribe: store.subscribe,
     on: events.on,
     onLogout: (handler) => events.on('logout', handler),
     dispose() {
       disposed = true;
+      idle?.stop();
       timer.dispose();
       lock.close();
       tabs?.close();
@@ -270,4 +308,5 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       events.clear();
     },
   };
+  return client;
 }

@@ -9,7 +9,8 @@ import { isHeaderSafeToken } from './token-response';
  */
 export type TabMessage<TUser> =
   | { v: 1; type: 'login' | 'refreshed'; grant: Grant<TUser> }
-  | { v: 1; type: 'logout'; reason: 'user' | 'refresh_failed' };
+  | { v: 1; type: 'logout'; reason: 'user' | 'refresh_failed' | 'idle' }
+  | { v: 1; type: 'activity'; at: number };
 
 export interface CrossTab<TUser> {
   /** Starts listening; a no-op once open or after `close()`. */
@@ -75,7 +76,8 @@ const isNullableNumber = (value: unknown) => value === null || (typeof value ===
 function isTabMessage<TUser>(data: unknown): data is TabMessage<TUser> {
   if (!isRecord(data) || data['v'] !== 1) return false;
   const { type, grant } = data;
-  if (type === 'logout') return ['user', 'refresh_failed'].includes(data['reason'] as string);
+  if (type === 'logout') return ['user', 'refresh_failed', 'idle'].includes(data['reason'] as string);
+  if (type === 'activity') return Number.isFinite(data['at']);
   return (
     (type === 'login' || type === 'refreshed') &&
     isRecord(grant) &&

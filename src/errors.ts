@@ -9,6 +9,7 @@
  * - `timeout`: no answer within the `timeout` option.
  * - `server`: a 5xx, or another status the SDK cannot act on (see `status`).
  * - `invalid_response`: a 2xx whose body is not JSON, has no token, or has a malformed token.
+ * - `mfa_required`: the login needs a second factor: pass `error.mfaToken` and the user's code to `verifyMfa()`.
  *
  * The code for every status of every call:
  *
@@ -32,7 +33,8 @@ export type AuthErrorCode =
   | 'network'
   | 'timeout'
   | 'server'
-  | 'invalid_response';
+  | 'invalid_response'
+  | 'mfa_required';
 
 /**
  * The one error class tokenkeeper throws. Its message never contains a token.
@@ -47,6 +49,10 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
   /** The HTTP status of the answer that caused this error, when there was one. */
   readonly status?: number;
+  /** With `mfa_required`: the challenge to pass to `verifyMfa()`. */
+  readonly mfaToken?: string;
+  /** With `mfa_required`, when the server names them: the second factors it accepts (e.g. `['totp']`). */
+  readonly mfaMethods?: readonly string[];
 
   constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options); // Error reads `cause` from it, only when present

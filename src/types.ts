@@ -21,8 +21,11 @@ export interface Session<TUser = AuthUser> {
   readonly expiresAt: number | null;
 }
 
-/** Why a session ended: `user` called `logout()`, another tab did (`remote`), or the refresh was refused. */
-export type LogoutReason = 'user' | 'remote' | 'refresh_failed';
+/**
+ * Why a session ended: `user` called `logout()`, another tab did (`remote`), the refresh was
+ * refused, or nobody used any tab for `idleTimeout` seconds.
+ */
+export type LogoutReason = 'user' | 'remote' | 'refresh_failed' | 'idle';
 
 /** Events and their payloads, for {@link AuthClient.on}. */
 export interface AuthEvents<TUser = AuthUser> {
@@ -32,6 +35,10 @@ export interface AuthEvents<TUser = AuthUser> {
   logout: { readonly reason: LogoutReason };
   /** A refresh brought a new access token. */
   refresh: { readonly expiresAt: number | null };
+  /** `idleWarning` seconds before the idle timeout: show a countdown to `logoutAt` (epoch ms). */
+  idle: { readonly logoutAt: number };
+  /** Activity in any tab after `idle`: the timeout is cancelled. */
+  active: Record<string, never>;
   /** A refresh failed without ending the session (network, timeout, 5xx, bad response). */
   error: { readonly error: AuthError };
 }
@@ -46,7 +53,7 @@ export interface TokenResponse<TUser = AuthUser> {
 }
 
 /** The calls the client makes to the auth server. */
-export type AuthCall = 'login' | 'register' | 'refresh' | 'logout' | 'logoutEverywhere';
+export type AuthCall = 'login' | 'register' | 'refresh' | 'logout' | 'logoutEverywhere' | 'mfa' | 'sessions';
 
 /** JSON fields, or a function of what the client would send that answers fields to merge into it. */
 export type EndpointBody = Record<string, unknown> | ((sent: Record<string, unknown>) => Record<string, unknown>);
@@ -64,7 +71,7 @@ export interface EndpointConfig {
   headers?: Record<string, string> | (() => Record<string, string>) | undefined;
   /** Extra JSON merged into what the client sends (credentials, `{ everywhere: true }`, …). */
   body?: EndpointBody | undefined;
-  /** Whether the call carries the access token (where `tokenHeader` says). @default true for `logout`, false otherwise */
+  /** Whether the call carries the access token (where `tokenHeader` says). @default true for `logout` and `sessions`, false otherwise */
   bearer?: boolean | undefined;
 }
 
@@ -87,12 +94,28 @@ export interface AuthEndpoints {
    * @default none
    */
   logoutEverywhere?: Endpoint | undefined;
+  /** The second login step: `POST { mfaToken, code }`, answered like login. @default '/auth/mfa/verify' */
+  mfa: Endpoint;
+  /** The signed-in devices: `GET` lists, `DELETE <sessions>/<id>` revokes, whatever `method` says. @default '/auth/sessions' */
+  sessions: Endpoint;
+}
+
+/** One device the user is signed in on, as {@link AuthClient.listSessions} answers it. */
+export interface DeviceSession {
+  readonly id: string;
+  /** This browser's session. */
+  readonly current: boolean;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms. */
+  readonly lastUsedAt: number;
+  readonly userAgent?: string;
 }
 
 /** What {@link AuthClientOptions.parseTokenResponse} is told besides the body. */
 export interface TokenResponseContext {
   /** The call whose answer this is. */
-  readonly call: 'login' | 'register' | 'refresh';
+  readonly call: 'login' | 'register' | 'refresh' | 'mfa';
   readonly status: number;
   /** The answer's headers, for a token carried in a header. */
   readonly headers: Headers;
@@ -192,12 +215,25 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @example createAuthClient({ baseUrl, debug: import.meta.env.DEV })
    */
   debug?: boolean | ((entry: DebugEntry) => void) | undefined;
+  /**
+   * Seconds without activity (pointer, key, wheel, touch, a tab becoming visible) in ANY tab after
+   * which every tab ends its session (`logout` reason `idle`) and the server is told once.
+   * Without it, no listener is attached.
+   * @default off
+   * @example createAuthClient({ baseUrl, idleTimeout: 15 * 60, idleWarning: 60 })
+   */
+  idleTimeout?: number | undefined;
+  /**
+   * Seconds before the idle timeout at which the `idle` event fires (`{ logoutAt }`).
+   * @default 60
+   */
+  idleWarning?: number | undefined;
 }
 
 /** What {@link AuthClientOptions.resolveUser} is told. */
 export interface ResolveUserContext<TUser = AuthUser> {
   /** The call whose answer brought the token. */
-  readonly call: 'login' | 'register' | 'refresh';
+  readonly call: 'login' | 'register' | 'refresh' | 'mfa';
   /** The answer's parsed JSON body. */
   readonly body: unknown;
   /** The access token's JWT claims, or `null` for an opaque token. */
@@ -248,6 +284,28 @@ export interface AuthClient<TUser = AuthUser> {
    * Rejects with `AuthError` `unauthorized` (and ends the session) when the server refuses.
    */
   refresh(): Promise<Session<TUser>>;
+  /**
+   * Finishes a login that rejected with `mfa_required`: sends the challenge and the user's code to
+   * `endpoints.mfa`, answered like login. A wrong code rejects `invalid_credentials`; an expired or
+   * unknown challenge `unauthorized`. Nothing of the challenge is kept anywhere but your hands.
+   * @example
+   * try { await auth.login(form) }
+   * catch (error) { if (isAuthError(error) && error.code === 'mfa_required') await auth.verifyMfa({ mfaToken: error.mfaToken!, code }) }
+   */
+  verifyMfa(challenge: { mfaToken: string; code: string }): Promise<Session<TUser>>;
+  /**
+   * The devices the user is signed in on (`GET endpoints.sessions`, with the access token, which is
+   * refreshed and the call replayed on a 401 as `authFetch` does). Rejects `invalid_response` on an
+   * answer of the wrong shape.
+   * @example const devices = await auth.listSessions(); devices.filter((d) => !d.current)
+   */
+  listSessions(): Promise<DeviceSession[]>;
+  /**
+   * Signs one device out (`DELETE endpoints.sessions/<id>`): it ends at its next refresh, the others
+   * stay. Revoking this browser's own session (the `current` one of the last list) is `logout()`.
+   * @example await auth.revokeSession(device.id)
+   */
+  revokeSession(id: string): Promise<void>;
   /**
    * The access token for a request you make yourself, refreshed first when near expiry;
    * `null` when signed out.

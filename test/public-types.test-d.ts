@@ -33,7 +33,7 @@ expectTypeOf<AuthState>().not.toHaveProperty('accessToken');
 
 expectTypeOf<AuthError['code']>().toEqualTypeOf<AuthErrorCode>();
 expectTypeOf<AuthErrorCode>().toEqualTypeOf<
-  'invalid_credentials' | 'conflict' | 'validation' | 'unauthorized' | 'network' | 'timeout' | 'server' | 'invalid_response'
+  'invalid_credentials' | 'conflict' | 'validation' | 'unauthorized' | 'network' | 'timeout' | 'server' | 'invalid_response' | 'mfa_required'
 >();
 
 // @ts-expect-error: baseUrl is required
@@ -48,7 +48,7 @@ expectTypeOf(createAuthServer({ baseUrl: 'https://x.io' }).stats).toEqualTypeOf<
 createAuthClient<Profile>({
   baseUrl: 'https://api.example.com',
   resolveUser({ call, body, claims, previous }) {
-    expectTypeOf(call).toEqualTypeOf<'login' | 'register' | 'refresh'>();
+    expectTypeOf(call).toEqualTypeOf<'login' | 'register' | 'refresh' | 'mfa'>();
     expectTypeOf(body).toEqualTypeOf<unknown>();
     expectTypeOf(previous).toEqualTypeOf<Profile | null>();
     return previous ?? { id: String(claims?.['sub']), email: String(claims?.['email']) };

@@ -8,6 +8,8 @@ import { createAuthServer } from 'tokenkeeper/msw';
 export const API = 'https://api.example.com';
 export const FOREIGN = 'https://other.example.net';
 export const USER = { email: 'alice@example.com', password: 'correct-horse-battery', name: 'Alice' };
+/** An account with a second factor (TOTP) from the start. */
+export const MFA_USER = { email: 'dana@example.com', password: 'two-factors-please', name: 'Dana', totpSecret: 'JBSWY3DPEHPK3PXP' };
 /** A second account, for account switches. */
 export const OTHER_USER = { email: 'carol@example.com', password: 'battery-staple-horse', name: 'Carol' };
 
@@ -26,7 +28,7 @@ export interface SeenRequest {
 export function setupWorld() {
   const serverClock = { skew: 0 };
   const now = () => Date.now() + serverClock.skew;
-  const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER, OTHER_USER], now });
+  const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER, OTHER_USER, MFA_USER], now });
   const seen: SeenRequest[] = [];
   const apiLatency = { ms: (_index: number) => 0 };
 

@@ -1,0 +1,19 @@
+import { AuthError } from './errors';
+import { isRecord } from './is-record';
+
+/**
+ * The `mfa_required` error for a login answer (200, 401 or 403) that asks for a second factor:
+ * `mfa_required: true`, `mfaRequired: true` or `error: 'mfa_required'`, with `mfaToken`/`mfa_token`.
+ * `undefined` for any other answer.
+ */
+export function mfaChallenge(body: unknown): AuthError | undefined {
+  if (!isRecord(body)) return;
+  const mfaToken = body['mfaToken'] ?? body['mfa_token'];
+  if (typeof mfaToken === 'string' && (body['mfa_required'] === true || body['mfaRequired'] === true || body['error'] === 'mfa_required')) {
+    const methods = body['mfaMethods'] ?? body['mfa_methods'];
+    return Object.assign(new AuthError('mfa_required', 'Second factor required'), {
+      mfaToken,
+      mfaMethods: Array.isArray(methods) ? methods.filter((method) => typeof method === 'string') : undefined,
+    });
+  }
+}
