@@ -46,13 +46,13 @@ export type AuthErrorCode =
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   /** What went wrong, stable for programs to branch on. */
-  readonly code: AuthErrorCode;
+  declare readonly code: AuthErrorCode;
   /** The HTTP status of the answer that caused this error, when there was one. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** With `mfa_required`: the challenge to pass to `verifyMfa()`. */
-  readonly mfaToken?: string;
+  declare readonly mfaToken?: string;
   /** With `mfa_required`, when the server names them: the second factors it accepts (e.g. `['totp']`). */
-  readonly mfaMethods?: readonly string[];
+  declare readonly mfaMethods?: readonly string[];
 
   constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options); // Error reads `cause` from it, only when present

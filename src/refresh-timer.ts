@@ -26,13 +26,9 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
   const check = () => {
     if (dueAt !== null && Date.now() >= dueAt && globalThis.document?.visibilityState !== 'hidden') onDue();
   };
-  const listen = (on: boolean) => {
-    for (const type of WAKE_EVENTS) {
-      // visibilitychange fires on document and bubbles to window only in some browsers: listen on document.
-      const source: EventTarget | undefined = type === 'visibilitychange' ? globalThis.document : globalThis.window;
-      if (on) source?.addEventListener(type, check);
-      else source?.removeEventListener(type, check);
-    }
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    // On window in the capture phase: `visibilitychange`, fired at document, passes through it too.
+    for (const type of WAKE_EVENTS) globalThis.window?.[method](type, check, true);
   };
   const arm = () => {
     if (dueAt === null) return;
@@ -45,7 +41,7 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
   const schedule = (at: number | null) => {
     clearTimeout(handle);
     if (disposed) at = null;
-    if ((dueAt === null) !== (at === null)) listen(at !== null);
+    if ((dueAt === null) !== (at === null)) listen(at === null ? 'removeEventListener' : 'addEventListener');
     dueAt = at;
     arm();
   };

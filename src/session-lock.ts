@@ -29,19 +29,47 @@ export function createSessionLock(
 ): SessionLock {
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
+  const closed = closing.signal;
+
+  const withWebLock = <T>(locks: LockManager, task: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const waiting = new AbortController();
+      const stopWaiting = () => waiting.abort();
+      const timer = setTimeout(stopWaiting, escapeMs);
+      closed.addEventListener('abort', stopWaiting);
+      let granted = false;
+      const done = () => {
+        clearTimeout(timer);
+        closed.removeEventListener('abort', stopWaiting);
+      };
+      locks
+        .request(webLockName!(), { signal: waiting.signal }, async () => {
+          granted = true;
+          done();
+          const result = task();
+          result.then(resolve, reject);
+          await result.catch(() => {});
+          await new Promise((linger) => setTimeout(linger, LINGER_MS));
+        })
+        .catch(() => {
+          done();
+          if (granted) return; // the task has settled
+          if (closed.aborted) return reject(closedError());
+          onEscape();
+          task().then(resolve, reject);
+        });
+    });
+
   return {
     run(task) {
       // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
       // here first would let another tab's later login slip in before this tab's earlier logout.
       // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
       const locks = webLockName && globalThis.navigator?.locks;
-      if (locks) {
-        return closing.signal.aborted
-          ? Promise.reject(closedError())
-          : withWebLock(locks, webLockName(), task, escapeMs, closing.signal, closedError, onEscape);
-      }
+      if (closed.aborted) return Promise.reject(closedError());
+      if (locks) return withWebLock(locks, task);
       const turn = last.then(() => {
-        if (closing.signal.aborted) throw closedError();
+        if (closed.aborted) throw closedError();
         return task();
       });
       last = turn.catch(() => {});
@@ -49,42 +77,4 @@ export function createSessionLock(
     },
     close: () => closing.abort(),
   };
-}
-
-function withWebLock<T>(
-  locks: LockManager,
-  name: string,
-  task: () => Promise<T>,
-  escapeMs: number,
-  closing: AbortSignal,
-  closedError: () => Error,
-  onEscape: () => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const waiting = new AbortController();
-    const stopWaiting = () => waiting.abort();
-    const timer = setTimeout(stopWaiting, escapeMs);
-    closing.addEventListener('abort', stopWaiting);
-    let granted = false;
-    const done = () => {
-      clearTimeout(timer);
-      closing.removeEventListener('abort', stopWaiting);
-    };
-    locks
-      .request(name, { signal: waiting.signal }, async () => {
-        granted = true;
-        done();
-        const result = task();
-        result.then(resolve, reject);
-        await result.catch(() => {});
-        await new Promise((linger) => setTimeout(linger, LINGER_MS));
-      })
-      .catch(() => {
-        done();
-        if (granted) return; // the task has settled
-        if (closing.aborted) return reject(closedError());
-        onEscape();
-        task().then(resolve, reject);
-      });
-  });
 }
