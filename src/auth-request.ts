@@ -1,6 +1,5 @@
 import type { PreparedCall } from './endpoints';
 import { AuthError, type AuthErrorCode } from './errors';
-import { isRecord } from './is-record';
 import type { AuthCall } from './types';
 
 export interface AuthAnswer {
@@ -10,18 +9,13 @@ export interface AuthAnswer {
   headers: Headers;
 }
 
-export interface AuthRequest extends PreparedCall {
-  fetch: typeof fetch;
-  timeoutMs: number;
-}
-
 /**
  * Calls an auth endpoint with `credentials: 'include'` (the refresh cookie rides along) and reads
  * the whole body within `timeoutMs`. Throws `AuthError` `network` or `timeout`; any HTTP status is
  * returned for the caller to judge.
  */
-export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
-  const fetchImpl = request.fetch; // A missing fetch throws inside the try below: a `network` error.
+export async function postAuth(request: PreparedCall, fetchImpl: typeof fetch, timeoutMs: number): Promise<AuthAnswer> {
+  // A missing fetch throws inside the try below: a `network` error.
   const json = request.body !== undefined;
 
   const controller = new AbortController();
@@ -31,9 +25,9 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
   const timedOut = new Promise<never>((_, reject) => {
     // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
     timer = setTimeout(() => {
-      reject(new AuthError('timeout', `No answer in ${request.timeoutMs} ms`));
+      reject(new AuthError('timeout', `No answer in ${timeoutMs} ms`));
       controller.abort();
-    }, request.timeoutMs);
+    }, timeoutMs);
   });
   const exchange = async (): Promise<AuthAnswer> => {
     try {
@@ -68,7 +62,8 @@ export async function postAuth(request: AuthRequest): Promise<AuthAnswer> {
 export function errorForStatus(call: AuthCall, status: number, detail?: unknown): AuthError {
   let code = codeForStatus(call, status);
   if (call === 'refresh') code = detail === true ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
-  if (call === 'mfa' && status === 401 && isRecord(detail) && detail['error'] === 'invalid_code') code = 'invalid_credentials';
+  // Only the second login step answers this; 401 alone means its challenge expired.
+  if (status === 401 && (detail as { error?: unknown } | null)?.error === 'invalid_code') code = 'invalid_credentials';
   return new AuthError(code, `${call}: HTTP ${status}`, { status });
 }
 

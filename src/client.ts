@@ -50,7 +50,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   );
 
   const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null) =>
-    postAuth({ ...config.endpoints.prepare(name, sent, accessToken), fetch: config.getFetch(), timeoutMs: config.timeoutMs });
+    postAuth(config.endpoints.prepare(name, sent, accessToken), config.getFetch(), config.timeoutMs);
 
   /** Calls `login`, `register`, `mfa` or `refresh` (the latter with the token, when its endpoint wants one). */
   const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
@@ -70,7 +70,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     if (!ok) throw errorForStatus(name, status, name === 'refresh' ? config.isRefused(status, body) : body);
     // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
     if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
-    return readGrant(body, status, headers, { ...config, receivedAt: Date.now(), previous, call: name });
+    return readGrant(body, status, headers, config, name, previous);
   };
 
   /** Tells the server; a failure is reported, never thrown (memory is already clear). */

@@ -9,11 +9,11 @@ import { isRecord } from './is-record';
 export function mfaChallenge(body: unknown): AuthError | undefined {
   if (!isRecord(body)) return;
   const mfaToken = body['mfaToken'] ?? body['mfa_token'];
+  const mfaMethods = body['mfaMethods'] ?? body['mfa_methods'];
   if (typeof mfaToken === 'string' && (body['mfa_required'] === true || body['mfaRequired'] === true || body['error'] === 'mfa_required')) {
-    const methods = body['mfaMethods'] ?? body['mfa_methods'];
     return Object.assign(new AuthError('mfa_required', 'Second factor required'), {
       mfaToken,
-      mfaMethods: Array.isArray(methods) ? methods.filter((method) => typeof method === 'string') : undefined,
+      mfaMethods: Array.isArray(mfaMethods) ? mfaMethods.map(String) : undefined,
     });
   }
 }

@@ -1,3 +1,4 @@
+import { createEmitter } from './emitter';
 import type { NotifyQueue } from './notify-queue';
 import type { AuthState } from './types';
 
@@ -39,12 +40,12 @@ export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUse
   let grant: Grant<TUser> | null = null;
   let epoch = 0;
   let state: AuthState<TUser> = { status: 'unknown', user: null, expiresAt: null };
-  const listeners = new Set<(state: AuthState<TUser>) => void>();
+  const changes = createEmitter<{ state: AuthState<TUser> }>(queue);
 
   const setState = (next: AuthState<TUser>) => {
     if (next.status === state.status && next.user === state.user && next.expiresAt === state.expiresAt) return;
     state = next; // A new object only on a real change: React's useSyncExternalStore relies on that.
-    for (const listener of [...listeners]) queue.notify(listener, next);
+    changes.emit('state', next);
   };
   const hold = (next: Grant<TUser>) => {
     grant = next;
@@ -53,10 +54,7 @@ export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUse
 
   return {
     getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
+    subscribe: (listener) => changes.on('state', listener),
     grant: () => grant,
     epoch: () => epoch,
     begin(next) {
@@ -71,8 +69,6 @@ export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUse
       setState({ status: 'anonymous', user: null, expiresAt: null });
       return wasLive;
     },
-    clear() {
-      listeners.clear();
-    },
+    clear: changes.clear,
   };
 }

@@ -2,7 +2,8 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { AuthUser, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
+import type { Config } from './options';
+import type { AuthUser, ResolveUserContext, TokenResponse } from './types';
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,
@@ -25,15 +26,8 @@ export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
 export const isHeaderSafeToken = (token: unknown): token is string =>
   typeof token === 'string' && token.length <= 16_384 && /^[\x21-\x7e]+$/.test(token);
 
-export interface GrantContext<TUser> {
-  parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
-  refreshMarginMs: number;
-  receivedAt: number;
-  /** The grant this one replaces, within the same session. */
-  previous: Grant<TUser> | null;
-  call: ResolveUserContext['call'];
-  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
-}
+/** What reading a token answer needs of the options. */
+export type GrantOptions<TUser> = Pick<Config<TUser>, 'parse' | 'refreshMarginMs' | 'resolveUser'>;
 
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
 export interface Tokenless {
@@ -45,18 +39,25 @@ export interface Tokenless {
  * no token; `invalid_response` when the parser or resolver throws, or the token could not safely
  * go into a header.
  */
-export function readGrant<TUser>(body: unknown, status: number, headers: Headers, context: GrantContext<TUser>): Grant<TUser> | Tokenless {
-  const parsed = appCode(() => context.parse(body, { call: context.call, status, headers }), status);
+export function readGrant<TUser>(
+  body: unknown,
+  status: number,
+  headers: Headers,
+  { parse, refreshMarginMs, resolveUser }: GrantOptions<TUser>,
+  call: ResolveUserContext['call'],
+  /** The grant this one replaces, within the same session. */
+  previous: Grant<TUser> | null,
+): Grant<TUser> | Tokenless {
+  const parsed = appCode(() => parse(body, { call, status, headers }), status);
   const token: unknown = parsed?.accessToken;
   if (token == null) {
     // A refresh answer must carry a token; a login may only have set the cookie.
-    if (context.call === 'refresh') throw new AuthError('invalid_response', 'No access token', { status });
+    if (call === 'refresh') throw new AuthError('invalid_response', 'No access token', { status });
     return { user: parsed?.user };
   }
   if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
   const claims = decodeClaims(token);
   const subject = claims?.['sub'];
-  const { previous, resolveUser } = context;
   const sameAccount = previous && !isOtherAccount(previous.subject, subject);
   const serverUser = isRecord(parsed.user) ? parsed.user : undefined;
   // A refresh answer rarely repeats the profile: keep the one login gave rather than swap in raw claims.
@@ -64,9 +65,9 @@ export function readGrant<TUser>(body: unknown, status: number, headers: Headers
   return {
     accessToken: token,
     subject,
-    ...computeExpiry(parsed.expiresIn, claims, context.receivedAt, context.refreshMarginMs),
+    ...computeExpiry(parsed.expiresIn, claims, Date.now(), refreshMarginMs),
     user: resolveUser
-      ? appCode(() => resolveUser({ call: context.call, body, claims, previous: sameAccount ? previous.user : null }), status)
+      ? appCode(() => resolveUser({ call, body, claims, previous: sameAccount ? previous.user : null }), status)
       : (profile ?? (claims as TUser | null)),
     userFromServer: !!resolveUser || profile !== undefined,
   };
