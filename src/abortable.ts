@@ -5,7 +5,7 @@
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+    const onAbort = () => reject(signal.reason); // an AbortError DOMException unless the caller gave one
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     // Removed once settled: 100,000 requests sharing one signal must not leave 100,000 listeners.

@@ -102,26 +102,19 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       }
       return wasLive;
     });
-  /** A new token for the current session, from our refresh or another tab's. */
-  const renewed = (grant: Grant<TUser>) =>
-    queue.batch(() => {
-      timer.schedule(grant.refreshAt);
-      store.renew(grant);
-      events.emit('refresh', { expiresAt: grant.expiresAt });
-    });
   const toSession = (grant: Grant<TUser>): Session<TUser> => ({ user: grant.user, expiresAt: grant.expiresAt });
-  const began = (grant: Grant<TUser>) =>
+  /** Holds `grant`: a new session's first token (`login`), or the current one's next (`refresh`). */
+  const hold = (grant: Grant<TUser>, newSession = false) =>
     queue.batch(() => {
       timer.schedule(grant.refreshAt);
-      store.begin(grant);
-      events.emit('login', { user: grant.user });
+      store.hold(grant, newSession);
+      if (newSession) events.emit('login', { user: grant.user });
+      else events.emit('refresh', { expiresAt: grant.expiresAt });
       return toSession(grant);
     });
 
   /** Logouts asked for so far, here or in another tab: a login that lands after one it did not see must not live on. */
   let logouts = 0;
-  const isNewer = (mine: Grant<TUser> | null, theirs: Grant<TUser>) =>
-    (mine?.expiresAt ?? -Infinity) > (theirs.expiresAt ?? Infinity);
 
   const tabs = crossTab
     ? createCrossTab<TUser>(
@@ -129,7 +122,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         (message: TabMessage<TUser>) => {
           if (message.type === 'activity') return idle?.seen(message.at);
           log(`other tab: ${message.type}`);
-          if (message.type === 'login') began(message.grant);
+          if (message.type === 'login') hold(message.grant, true);
           else if (message.type === 'logout') {
             // The user signed out in another tab: a login on its way here must not outlive that either.
             if (message.reason === 'user') logouts++;
@@ -138,7 +131,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
           }
           // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
           // And a late message must not replace a newer token.
-          else if (store.getState().status !== 'anonymous' && !isNewer(store.grant(), message.grant)) renewed(message.grant);
+          else if (store.getState().status !== 'anonymous' && !((store.grant()?.expiresAt ?? -Infinity) > (message.grant.expiresAt ?? Infinity))) {
+            hold(message.grant);
+          }
         },
         reportError,
       )
@@ -173,8 +168,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if (disposed) return;
       // A window that does not share our channel signed in as someone else, and the shared cookie
       // followed: that is a new session, and requests of the old one must not be replayed in it.
-      if (isOtherAccount(store.grant()?.subject, grant.subject)) began(grant);
-      else renewed(grant);
+      hold(grant, isOtherAccount(store.grant()?.subject, grant.subject));
     },
     onRejected() {
       // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
@@ -216,7 +210,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         grant = refreshed as Grant<TUser>;
       }
       tell({ v: 1, type: 'login', grant });
-      const session = began(grant);
+      const session = hold(grant, true);
       if (logouts !== logoutsBefore && store.grant() === grant) {
         // logout() was called while this login was on its way: end what it brought, and revoke it
         // now, while its cookie is still the browser's (a later login would replace it).

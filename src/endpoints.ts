@@ -42,9 +42,7 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
   };
   const url = (call: AuthCall) => {
     const path = spec(call)?.path ?? '';
-    if (ABSOLUTE_URL.test(path)) return path;
-    const base = toUrl(baseUrl);
-    return `${base.origin}${base.pathname.replace(/\/*$/, '/')}${path.replace(/^\/+/, '')}`;
+    return ABSOLUTE_URL.test(path) ? path : toUrl(baseUrl.replace(/\/*$/, '/') + path.replace(/^\/+/, '')).href;
   };
   const tokenHeader = (token: string): [string, string] => [name, scheme ? `${scheme} ${token}` : token];
 

@@ -34,7 +34,7 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
     if (dueAt === null) return;
     handle = setTimeout(
       () => (Date.now() >= (dueAt ?? Infinity) ? check() : arm()),
-      Math.max(0, Math.min(dueAt - Date.now(), MAX_DELAY)),
+      Math.min(dueAt - Date.now(), MAX_DELAY), // a past time fires at once, as 0 would
     );
     (handle as { unref?: () => void }).unref?.();
   };

@@ -27,10 +27,8 @@ export interface SessionStore<TUser> {
   grant(): Grant<TUser> | null;
   /** Bumped whenever a session begins or ends, so late answers to older requests can be recognised. */
   epoch(): number;
-  /** A new session (login, register, another tab's login). */
-  begin(grant: Grant<TUser>): void;
-  /** A new token for the current session. */
-  renew(grant: Grant<TUser>): void;
+  /** Holds `grant`: the token of a new session (login, register, another tab's login) or the current one's new token. */
+  hold(grant: Grant<TUser>, newSession: boolean): void;
   /** Drops the token; returns whether a session was live (so `logout` fires once per session). */
   end(): boolean;
   clear(): void;
@@ -47,21 +45,16 @@ export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUse
     state = next; // A new object only on a real change: React's useSyncExternalStore relies on that.
     changes.emit('state', next);
   };
-  const hold = (next: Grant<TUser>) => {
-    grant = next;
-    setState({ status: 'authenticated', user: next.user, expiresAt: next.expiresAt });
-  };
-
   return {
     getState: () => state,
     subscribe: (listener) => changes.on('state', listener),
     grant: () => grant,
     epoch: () => epoch,
-    begin(next) {
-      epoch++;
-      hold(next);
+    hold(next, newSession) {
+      if (newSession) epoch++;
+      grant = next;
+      setState({ status: 'authenticated', user: next.user, expiresAt: next.expiresAt });
     },
-    renew: hold,
     end() {
       const wasLive = state.status === 'authenticated';
       grant = null;
