@@ -34,15 +34,15 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
   const refreshed = async (
     signal: AbortSignal | null | undefined,
     epoch: number | null,
-    fallback: () => string | null,
+    fallback?: () => string | null,
     pending = refresher.refresh(),
   ) => {
     const result = await abortable(pending, signal);
     if (epoch !== null && store.epoch() !== epoch) return null;
     if (!(result instanceof AuthError)) return result.accessToken;
     if (result.code === 'unauthorized') return null;
-    const token = fallback();
-    if (token !== null) return token;
+    const token = fallback?.();
+    if (token) return token;
     throw result;
   };
 
@@ -54,7 +54,7 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
         // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
         const pending = refresher.inFlight();
         if (pending) log('awaiting refresh');
-        return pending ? refreshed(signal, null, () => null, pending) : null;
+        return pending ? refreshed(signal, null, undefined, pending) : null;
       }
       log('token due: refreshing');
       // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
@@ -68,7 +68,7 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       if (!grant || store.epoch() !== sent.epoch) return null;
       if (grant.accessToken !== sent.token) return grant.accessToken;
       log('401: refreshing');
-      return refreshed(signal, sent.epoch, () => null, refresher.refreshSince(sent.refreshMark));
+      return refreshed(signal, sent.epoch, undefined, refresher.refreshSince(sent.refreshMark));
     },
     sentWith: (token) => ({ token, refreshMark: refresher.mark(), epoch: store.epoch() }),
   };

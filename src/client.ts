@@ -258,33 +258,28 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     : undefined;
   if (idle) store.subscribe(({ status }) => (status === 'authenticated' ? ((idleTold = false), idle.start()) : idle.stop()));
 
-  const refreshNow = () => {
+  /** Refreshes now (joining a refresh in flight); `restoring` answers "no session" with `null`. */
+  const refreshNow = async (restoring?: boolean) => {
     tabs?.listen();
-    return refresher.refresh();
+    const result = await refresher.refresh();
+    if (!(result instanceof AuthError)) return toSession(result);
+    if (restoring && result.code === 'unauthorized') return null;
+    throw result;
   };
 
   const authFetch = createAuthFetch(config, tokens);
   const client: AuthClient<TUser> = {
-    async restore() {
-      const result = await refreshNow();
-      if (!(result instanceof AuthError)) return toSession(result);
-      if (result.code === 'unauthorized') return null;
-      throw result;
-    },
+    restore: () => refreshNow(true),
     login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
     register: (fields) => signIn('register', fields),
-    verifyMfa: ({ mfaToken, code }) => signIn('mfa', { mfaToken, code }) as Promise<Session<TUser>>,
+    verifyMfa: (challenge) => signIn('mfa', challenge) as Promise<Session<TUser>>,
     async logout(logoutOptions) {
       const grant = store.grant();
       logouts++;
       signOut();
       await tellServer(grant, logoutOptions?.everywhere);
     },
-    async refresh() {
-      const result = await refreshNow();
-      if (result instanceof AuthError) throw result;
-      return toSession(result);
-    },
+    refresh: () => refreshNow() as Promise<Session<TUser>>,
     getAccessToken: () => tokens.forRequest(),
     authFetch,
     ...createDeviceSessions(config.endpoints, authFetch, () => client.logout()),
