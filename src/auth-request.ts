@@ -78,7 +78,6 @@ const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
 const BY_CALL: Partial<Record<AuthCall, Partial<Record<number, AuthErrorCode>>>> = {
   login: { 401: 'invalid_credentials', 404: 'invalid_credentials' }, // 404: no such account
   register: { 409: 'conflict' }, // the account exists; a 409 elsewhere means nothing we can act on
-  sessions: { 404: 'validation' }, // no such session of this user
 };
 
 function codeForStatus(call: AuthCall, status: number): AuthErrorCode {

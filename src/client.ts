@@ -2,11 +2,9 @@ import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
-import { createDeviceSessions } from './device-sessions';
 import { AuthError } from './errors';
 import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
-import { createIdleTimeout } from './idle-timeout';
 import { mfaChallenge } from './mfa';
 import { createNotifyQueue } from './notify-queue';
 import { resolveConfig } from './options';
@@ -120,13 +118,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     ? createCrossTab<TUser>(
         () => `tokenkeeper:${authOrigin()}`,
         (message: TabMessage<TUser>) => {
-          if (message.type === 'activity') return idle?.seen(message.at);
           log(`other tab: ${message.type}`);
           if (message.type === 'login') hold(message.grant, true);
           else if (message.type === 'logout') {
             // The user signed out in another tab: a login on its way here must not outlive that either.
             if (message.reason === 'user') logouts++;
-            idleTold ||= message.reason === 'idle';
             endSession(message.reason === 'user' ? 'remote' : message.reason);
           }
           // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
@@ -223,12 +219,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   /**
    * Ends `grant`'s session at the server, after the login or refresh in flight (so the cookie it
    * sends is the newest one). Never sends a token known to be dead: a fresh one from the cookie,
-   * else the cookie alone. `skip` is asked once the lock is ours.
+   * else the cookie alone.
    */
-  const tellServer = (grant: Grant<TUser> | null, everywhere?: boolean, skip?: () => boolean) =>
+  const tellServer = (grant: Grant<TUser> | null, everywhere?: boolean) =>
     lock
       .run(async () => {
-        if (skip?.()) return;
         let token = grant?.accessToken ?? null;
         if (grant && isExpired(grant)) {
           token = await requestGrant('refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
@@ -238,25 +233,6 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
       })
       .catch(() => {});
-
-  /** Another tab has told the server of the idle timeout: this tab need not. */
-  let idleTold = false;
-  const idle = options.idleTimeout
-    ? createIdleTimeout(options.idleTimeout * 1000, (options.idleWarning ?? 60) * 1000, {
-      warn: (logoutAt) => events.emit('idle', { logoutAt }),
-      active: () => events.emit('active', {}),
-      idle() {
-        const grant = store.grant();
-        log('idle timeout');
-        endSession('idle');
-        tell({ v: 1, type: 'logout', reason: 'idle' });
-        // Every tab times out; the first to get the lock tells the server, and the others hear of it.
-        void tellServer(grant, false, () => idleTold);
-      },
-        share: (at) => tell({ v: 1, type: 'activity', at }),
-      })
-    : undefined;
-  if (idle) store.subscribe(({ status }) => (status === 'authenticated' ? ((idleTold = false), idle.start()) : idle.stop()));
 
   /** Refreshes now (joining a refresh in flight); `restoring` answers "no session" with `null`. */
   const refreshNow = async (restoring?: boolean) => {
@@ -282,14 +258,12 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     refresh: () => refreshNow() as Promise<Session<TUser>>,
     getAccessToken: () => tokens.forRequest(),
     authFetch,
-    ...createDeviceSessions(config.endpoints, authFetch, () => client.logout()),
     getState: store.getState,
     subscribe: store.subscribe,
     on: events.on,
     onLogout: (handler) => events.on('logout', handler),
     dispose() {
       disposed = true;
-      idle?.stop();
       timer.dispose();
       lock.close();
       tabs?.close();

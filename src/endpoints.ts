@@ -6,7 +6,6 @@ const DEFAULT_PATHS: Partial<Record<AuthCall, string>> = {
   refresh: '/auth/refresh-token',
   logout: '/auth/logout',
   mfa: '/auth/mfa/verify',
-  sessions: '/auth/sessions',
 };
 
 export const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
@@ -51,7 +50,7 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
     tokenHeaderName: name,
     tokenHeader,
     prepare(call, sent, accessToken) {
-      const { method = 'POST', headers, body, bearer = /^(logout|sessions)/.test(call) } = spec(call)!;
+      const { method = 'POST', headers, body, bearer = call.startsWith('logout') } = spec(call)!;
       const extra = typeof body === 'function' ? body(sent ?? {}) : body;
       const merged = sent || extra ? { ...sent, ...extra } : undefined;
       const prepared: PreparedCall = {

@@ -13,14 +13,14 @@
  *
  * The code for every status of every call:
  *
- * | status | login | register | refresh | logout |
- * | --- | --- | --- | --- | --- |
- * | 400, 422 | `validation` | `validation` | `validation` | `validation` |
- * | 401 | `invalid_credentials` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` |
- * | 403 | `unauthorized` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` |
- * | 404 | `invalid_credentials` | `server` | `server` | `server` |
- * | 409 | `server` | `conflict` | `server` | `server` |
- * | any other (429, 5xx, …) | `server` | `server` | `server` | `server` |
+ * | status | login | register | refresh | logout | verifyMfa |
+ * | --- | --- | --- | --- | --- | --- |
+ * | 400, 422 | `validation` | `validation` | `validation` | `validation` | `validation` |
+ * | 401 | `invalid_credentials` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` | `unauthorized`; `invalid_credentials` when the body says `invalid_code` |
+ * | 403 | `unauthorized` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` | `unauthorized` |
+ * | 404 | `invalid_credentials` | `server` | `server` | `server` | `server` |
+ * | 409 | `server` | `conflict` | `server` | `server` | `server` |
+ * | any other (429, 5xx, …) | `server` | `server` | `server` | `server` | `server` |
  *
  * @example
  * auth.login(form).catch((error) => { if (isAuthError(error) && error.code === 'invalid_credentials') showWrongPassword() });

@@ -16,7 +16,6 @@ export type {
   EndpointConfig,
   TokenResponseContext,
   DebugEntry,
-  DeviceSession,
   ResolveUserContext,
   LogoutOptions,
   LogoutReason,

@@ -21,11 +21,8 @@ export interface Session<TUser = AuthUser> {
   readonly expiresAt: number | null;
 }
 
-/**
- * Why a session ended: `user` called `logout()`, another tab did (`remote`), the refresh was
- * refused, or nobody used any tab for `idleTimeout` seconds.
- */
-export type LogoutReason = 'user' | 'remote' | 'refresh_failed' | 'idle';
+/** Why a session ended: `user` called `logout()`, another tab did (`remote`), or the refresh was refused. */
+export type LogoutReason = 'user' | 'remote' | 'refresh_failed';
 
 /** Events and their payloads, for {@link AuthClient.on}. */
 export interface AuthEvents<TUser = AuthUser> {
@@ -35,10 +32,6 @@ export interface AuthEvents<TUser = AuthUser> {
   logout: { readonly reason: LogoutReason };
   /** A refresh brought a new access token. */
   refresh: { readonly expiresAt: number | null };
-  /** `idleWarning` seconds before the idle timeout: show a countdown to `logoutAt` (epoch ms). */
-  idle: { readonly logoutAt: number };
-  /** Activity in any tab after `idle`: the timeout is cancelled. */
-  active: Record<string, never>;
   /** A refresh failed without ending the session (network, timeout, 5xx, bad response). */
   error: { readonly error: AuthError };
 }
@@ -53,7 +46,7 @@ export interface TokenResponse<TUser = AuthUser> {
 }
 
 /** The calls the client makes to the auth server. */
-export type AuthCall = 'login' | 'register' | 'refresh' | 'logout' | 'logoutEverywhere' | 'mfa' | 'sessions';
+export type AuthCall = 'login' | 'register' | 'refresh' | 'logout' | 'logoutEverywhere' | 'mfa';
 
 /** JSON fields, or a function of what the client would send that answers fields to merge into it. */
 export type EndpointBody = Record<string, unknown> | ((sent: Record<string, unknown>) => Record<string, unknown>);
@@ -71,7 +64,7 @@ export interface EndpointConfig {
   headers?: Record<string, string> | (() => Record<string, string>) | undefined;
   /** Extra JSON merged into what the client sends (credentials, `{ everywhere: true }`, …). */
   body?: EndpointBody | undefined;
-  /** Whether the call carries the access token (where `tokenHeader` says). @default true for `logout` and `sessions`, false otherwise */
+  /** Whether the call carries the access token (where `tokenHeader` says). @default true for `logout`, false otherwise */
   bearer?: boolean | undefined;
 }
 
@@ -96,20 +89,6 @@ export interface AuthEndpoints {
   logoutEverywhere?: Endpoint | undefined;
   /** The second login step: `POST { mfaToken, code }`, answered like login. @default '/auth/mfa/verify' */
   mfa: Endpoint;
-  /** The signed-in devices: `GET` lists, `DELETE <sessions>/<id>` revokes, whatever `method` says. @default '/auth/sessions' */
-  sessions: Endpoint;
-}
-
-/** One device the user is signed in on, as {@link AuthClient.listSessions} answers it. */
-export interface DeviceSession {
-  readonly id: string;
-  /** This browser's session. */
-  readonly current: boolean;
-  /** Epoch ms. */
-  readonly createdAt: number;
-  /** Epoch ms. */
-  readonly lastUsedAt: number;
-  readonly userAgent?: string;
 }
 
 /** What {@link AuthClientOptions.parseTokenResponse} is told besides the body. */
@@ -215,19 +194,6 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @example createAuthClient({ baseUrl, debug: import.meta.env.DEV })
    */
   debug?: boolean | ((entry: DebugEntry) => void) | undefined;
-  /**
-   * Seconds without activity (pointer, key, wheel, touch, a tab becoming visible) in ANY tab after
-   * which every tab ends its session (`logout` reason `idle`) and the server is told once.
-   * Without it, no listener is attached.
-   * @default off
-   * @example createAuthClient({ baseUrl, idleTimeout: 15 * 60, idleWarning: 60 })
-   */
-  idleTimeout?: number | undefined;
-  /**
-   * Seconds before the idle timeout at which the `idle` event fires (`{ logoutAt }`).
-   * @default 60
-   */
-  idleWarning?: number | undefined;
 }
 
 /** What {@link AuthClientOptions.resolveUser} is told. */
@@ -293,19 +259,6 @@ export interface AuthClient<TUser = AuthUser> {
    * catch (error) { if (isAuthError(error) && error.code === 'mfa_required') await auth.verifyMfa({ mfaToken: error.mfaToken!, code }) }
    */
   verifyMfa(challenge: { mfaToken: string; code: string }): Promise<Session<TUser>>;
-  /**
-   * The devices the user is signed in on (`GET endpoints.sessions`, with the access token, which is
-   * refreshed and the call replayed on a 401 as `authFetch` does). Rejects `invalid_response` on an
-   * answer of the wrong shape.
-   * @example const devices = await auth.listSessions(); devices.filter((d) => !d.current)
-   */
-  listSessions(): Promise<DeviceSession[]>;
-  /**
-   * Signs one device out (`DELETE endpoints.sessions/<id>`): it ends at its next refresh, the others
-   * stay. Revoking this browser's own session (the `current` one of the last list) is `logout()`.
-   * @example await auth.revokeSession(device.id)
-   */
-  revokeSession(id: string): Promise<void>;
   /**
    * The access token for a request you make yourself, refreshed first when near expiry;
    * `null` when signed out.

@@ -9,16 +9,16 @@ import { API, setupWorld, USER } from './support/world';
 // TSDoc, and the client must answer every cell of it.
 const world = setupWorld();
 
-const CALLS = ['login', 'register', 'refresh', 'logout'] as const;
+const CALLS = ['login', 'register', 'refresh', 'logout', 'verifyMfa'] as const;
 type Call = (typeof CALLS)[number];
-const PATHS: Record<Call, string> = { login: 'login', register: 'register', refresh: 'refresh-token', logout: 'logout' };
+const PATHS: Record<Call, string> = { login: 'login', register: 'register', refresh: 'refresh-token', logout: 'logout', verifyMfa: 'mfa/verify' };
 /** Statuses tried under an "any other" row, besides those the table names. */
 const OTHERS = [402, 405, 410, 418, 429, 500, 501, 502, 503, 504];
 
 /** `{ 'login 401': 'invalid_credentials', … }` from the markdown table that starts with `| status | login |`. */
 function parseTable(text: string): Record<string, string> {
   const lines = text.split('\n').map((line) => line.replace(/^\s*\*\s?/, '').trim());
-  const start = lines.findIndex((line) => /^\| status \| login \| register \| refresh \| logout \|$/.test(line));
+  const start = lines.findIndex((line) => /^\| status \| login \| register \| refresh \| logout \| verifyMfa \|$/.test(line));
   expect(start, 'status table not found').toBeGreaterThanOrEqual(0);
   const table: Record<string, string> = {};
   for (const line of lines.slice(start + 2)) {
@@ -37,7 +37,8 @@ function parseTable(text: string): Record<string, string> {
 async function codeFor(client: AuthClient, call: Call): Promise<string> {
   const errors: AuthError[] = [];
   client.on('error', ({ error }) => errors.push(error));
-  const outcome = await (call === 'logout' ? client.logout() : client[call](USER)).then(
+  const run = { logout: () => client.logout(), verifyMfa: () => client.verifyMfa({ mfaToken: 'challenge', code: '123456' }) };
+  const outcome = await (call === 'logout' || call === 'verifyMfa' ? run[call]() : client[call](USER)).then(
     () => errors[0],
     (error: unknown) => error,
   );
