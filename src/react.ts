@@ -8,7 +8,7 @@ export { safeReturnTo } from './return-to';
 
 /** The client's methods that {@link useAuth} hands out, bound once per client. */
 export interface AuthActions<TUser = AuthUser>
-  extends Pick<AuthClient<TUser>, 'login' | 'logout' | 'register' | 'authFetch' | 'getAccessToken'> {
+  extends Pick<AuthClient<TUser>, 'login' | 'verifyMfa' | 'logout' | 'register' | 'authFetch' | 'getAccessToken'> {
   /** Restores the session again (the retry after a failed restore). Never rejects: watch `status` and `error`. */
   restore(): Promise<void>;
 }
@@ -58,6 +58,7 @@ function useBound<TUser>(given?: AuthClient<TUser>): Bound<TUser> {
       restorer,
       actions: {
         login: (credentials) => client.login(credentials),
+        verifyMfa: (challenge) => client.verifyMfa(challenge),
         logout: (options) => client.logout(options),
         register: (fields) => client.register(fields),
         authFetch: (input, init) => client.authFetch(input, init),
@@ -93,6 +94,10 @@ export function AuthProvider<TUser = AuthUser>({ client, restore = true, childre
  * const { status, user, error, restore, logout } = useAuth(auth);
  * if (status === 'unknown') return error ? <button onClick={() => void restore()}>Retry</button> : <Spinner />;
  * return status === 'authenticated' ? <button onClick={() => logout()}>{user?.name}</button> : <Login />;
+ * @example
+ * // The second step of a login that rejected `mfa_required`: the code from the user's authenticator app.
+ * const { login, verifyMfa } = useAuth(auth);
+ * await verifyMfa({ mfaToken: error.mfaToken!, code });
  */
 export function useAuth<TUser = AuthUser>(client?: AuthClient<TUser>): UseAuthResult<TUser> {
   const { subscribe, getState, restorer, actions } = useBound(client);

@@ -18,7 +18,7 @@ export interface AuthPluginOptions {
 
 /** What {@link useAuth} returns: the state as readonly refs, the last failed restore, and the client's methods. */
 export interface UseAuthReturn<TUser = AuthUser>
-  extends Pick<AuthClient<TUser>, 'login' | 'logout' | 'register' | 'authFetch' | 'getAccessToken'> {
+  extends Pick<AuthClient<TUser>, 'login' | 'verifyMfa' | 'logout' | 'register' | 'authFetch' | 'getAccessToken'> {
   readonly status: Readonly<Ref<AuthStatus>>;
   readonly user: Readonly<Ref<TUser | null>>;
   readonly expiresAt: Readonly<Ref<number | null>>;
@@ -60,6 +60,10 @@ export function createAuthPlugin<TUser = AuthUser>(client: AuthClient<TUser>, { 
  * @example
  * const { status, user, error, restore, logout } = useAuth(auth);
  * const greeting = computed(() => (status.value === 'authenticated' ? `Hi ${user.value?.name}` : 'Sign in'));
+ * @example
+ * // The second step of a login that rejected `mfa_required`: the code from the user's authenticator app.
+ * const { login, verifyMfa } = useAuth(auth);
+ * await verifyMfa({ mfaToken: error.mfaToken!, code });
  */
 export function useAuth<TUser = AuthUser>(client?: AuthClient<TUser>): UseAuthReturn<TUser> {
   const auth = client ?? ((hasInjectionContext() ? inject(authClientKey, null) : null) as AuthClient<TUser> | null);
@@ -95,6 +99,7 @@ export function useAuth<TUser = AuthUser>(client?: AuthClient<TUser>): UseAuthRe
     expiresAt: shallowReadonly(refs.expiresAt),
     error: shallowReadonly(refs.error),
     login: (credentials) => auth.login(credentials),
+    verifyMfa: (challenge) => auth.verifyMfa(challenge),
     logout: (options) => auth.logout(options),
     register: (fields) => auth.register(fields),
     authFetch: (input, init) => auth.authFetch(input, init),

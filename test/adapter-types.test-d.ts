@@ -21,6 +21,8 @@ expectTypeOf(react.error).toEqualTypeOf<AuthError | null>();
 expectTypeOf(react.restore).toEqualTypeOf<() => Promise<void>>();
 expectTypeOf(react.getAccessToken).toEqualTypeOf<() => Promise<string | null>>();
 expectTypeOf(react.login).returns.resolves.toHaveProperty('user').toEqualTypeOf<MyUser | null>();
+expectTypeOf(react.verifyMfa).parameter(0).toEqualTypeOf<{ mfaToken: string; code: string }>();
+expectTypeOf(react.verifyMfa).returns.resolves.toHaveProperty('user').toEqualTypeOf<MyUser | null>();
 expectTypeOf(useReactAuth<MyUser>().user).toEqualTypeOf<MyUser | null>();
 createElement(AuthProvider<MyUser>, { client: auth, restore: false });
 createElement(RequireAuth, { fallback: 'loading', anonymous: null });
@@ -32,6 +34,7 @@ const vue = useVueAuth(auth);
 expectTypeOf(vue.user.value).toEqualTypeOf<MyUser | null>();
 expectTypeOf(vue.error.value).toEqualTypeOf<AuthError | null>();
 expectTypeOf(vue.restore).toEqualTypeOf<() => Promise<void>>();
+expectTypeOf(vue.verifyMfa).returns.resolves.toHaveProperty('user').toEqualTypeOf<MyUser | null>();
 createAuthPlugin(auth, { restore: false });
 // @ts-expect-error: the refs are readonly
 vue.user.value = null;

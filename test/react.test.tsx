@@ -2,10 +2,11 @@ import { act, cleanup, render, renderHook, screen } from '@testing-library/react
 import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AuthClient, AuthState } from 'tokenkeeper';
+import type { AuthClient, AuthError, AuthState } from 'tokenkeeper';
+import { generateTotp } from 'tokenkeeper/msw';
 import { AuthProvider, useAuth, useAuthFetch } from 'tokenkeeper/react';
 import { installLockManager, createLockManager } from './support/lock-manager';
-import { setupWorld, USER } from './support/world';
+import { MFA_USER, setupWorld, USER } from './support/world';
 
 // tokenkeeper/react: one useSyncExternalStore over client.subscribe; renders exactly when the state changes.
 // These tests drive the session themselves (restore={false}); react-restore.test.tsx covers the page-load restore.
@@ -115,7 +116,7 @@ describe('tokenkeeper/react', () => {
     await act(() => auth.login(USER));
     const after = result.current;
     expect(after.auth).not.toBe(first.auth);
-    for (const name of ['login', 'logout', 'register', 'authFetch', 'getAccessToken', 'restore'] as const) expect(after.auth[name]).toBe(first.auth[name]);
+    for (const name of ['login', 'verifyMfa', 'logout', 'register', 'authFetch', 'getAccessToken', 'restore'] as const) expect(after.auth[name]).toBe(first.auth[name]);
     expect(after.authFetch).toBe(first.authFetch);
     expect(after.auth.authFetch).toBe(after.authFetch);
 
@@ -123,6 +124,19 @@ describe('tokenkeeper/react', () => {
     expect(response.status).toBe(200);
     await act(() => after.auth.logout());
     expect(result.current.auth.status).toBe('anonymous');
+  });
+
+  it('finishes a login that needs a second factor with verifyMfa, and re-renders signed in', async () => {
+    const auth = world.client();
+    const { result } = renderHook(() => useAuth<{ name?: string }>(), { wrapper: wrapperFor(auth) });
+    const { totpSecret, ...credentials } = MFA_USER;
+    const challenge = await result.current.login(credentials).then(() => null, (error: unknown) => error as AuthError);
+    expect(challenge).toMatchObject({ code: 'mfa_required', mfaToken: expect.any(String) });
+    expect(result.current.status).not.toBe('authenticated');
+
+    const code = await generateTotp(totpSecret);
+    await act(() => result.current.verifyMfa({ mfaToken: challenge!.mfaToken!, code }));
+    expect([result.current.status, result.current.user?.name]).toEqual(['authenticated', MFA_USER.name]);
   });
 
   it('renders status unknown on the server, even for a signed-in client', async () => {

@@ -2,9 +2,10 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp, createSSRApp, defineComponent, effectScope, h, inject, nextTick, watch, type Ref } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import type { AuthClient, AuthState } from 'tokenkeeper';
+import type { AuthClient, AuthError, AuthState } from 'tokenkeeper';
+import { generateTotp } from 'tokenkeeper/msw';
 import { authClientKey, createAuthPlugin, useAuth } from 'tokenkeeper/vue';
-import { setupWorld, USER } from './support/world';
+import { MFA_USER, setupWorld, USER } from './support/world';
 
 // tokenkeeper/vue: readonly refs fed by client.subscribe, unsubscribed with the scope that asked.
 // These tests drive the session themselves ({ restore: false }); vue-restore.test.ts covers the page-load restore.
@@ -70,6 +71,20 @@ describe('tokenkeeper/vue', () => {
     expect(session.user.value).toBe(auth.getState().user); // the client's own object, not a proxy
     expect(await session.getAccessToken()).toBe(await auth.getAccessToken());
     expect((await session.authFetch(world.echoUrl)).status).toBe(200);
+    scope.stop();
+  });
+
+  it('finishes a login that needs a second factor with verifyMfa, and the refs follow', async () => {
+    const auth = world.client();
+    const scope = effectScope();
+    const session = scope.run(() => useAuth<{ name?: string }>(auth))!;
+    const { totpSecret, ...credentials } = MFA_USER;
+    const challenge = await session.login(credentials).then(() => null, (error: unknown) => error as AuthError);
+    expect(challenge).toMatchObject({ code: 'mfa_required', mfaToken: expect.any(String) });
+    expect(session.status.value).not.toBe('authenticated');
+
+    await session.verifyMfa({ mfaToken: challenge!.mfaToken!, code: await generateTotp(totpSecret) });
+    expect([session.status.value, session.user.value?.name]).toEqual(['authenticated', MFA_USER.name]);
     scope.stop();
   });
 
