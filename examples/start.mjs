@@ -3,7 +3,7 @@
 // Vite), then serves both next to the example auth server on one origin:
 // React at http://localhost:4000/, Vue at http://localhost:4000/vue/.
 // Environment: PORT (default 4000, 0 picks a free one), HOST (default 127.0.0.1),
-// ACCESS_TOKEN_TTL (seconds, default 30 so that a silent refresh shows up soon).
+// ACCESS_TOKEN_TTL (seconds, default 30 so that a silent refresh shows up soon), AUTH_LOG=0 (quiet).
 import { spawn } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,7 +84,10 @@ async function main() {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   let server;
   try {
-    server = await startDemo({ port, accessTokenTtl, host: process.env.HOST || '127.0.0.1' });
+    // One line per auth call (AUTH_LOG=0: none), and the demo user's current 2FA code whenever the
+    // server asks for one, so two-factor can be tried without a phone.
+    const log = process.env.AUTH_LOG === '0' ? {} : { log: (/** @type {string} */ line) => console.log(line), logDemoTotp: true };
+    server = await startDemo({ port, accessTokenTtl, host: process.env.HOST || '127.0.0.1', ...log });
   } catch (error) {
     if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EADDRINUSE') throw error;
     throw new Error(`Port ${port} is in use. Try: PORT=${port + 1} npm start`);
@@ -97,7 +100,9 @@ tokenkeeper demo, built in ${seconds} s
   brings you back to it. Reload: the session (and the same user) comes back from the cookie.
   Access tokens live ${accessTokenTtl} s (ACCESS_TOKEN_TTL): watch the event log for silent refreshes,
   and "Expire access token now" for the 401 → refresh → replay story.
-  Open a second tab and log out in one: both sign out. Ctrl+C stops the server.
+  Open a second tab and log out in one: both sign out. The account page turns two-factor on (this
+  log prints the current code), lists the signed-in devices, and ?idle=<seconds> in the URL (e.g.
+  /account?idle=30) signs you out after that long without activity in any tab. Ctrl+C stops the server.
 `);
   closeOnSignals(server);
 }

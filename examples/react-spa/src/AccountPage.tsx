@@ -1,8 +1,12 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isAuthError } from 'tokenkeeper';
 import { useAuth } from 'tokenkeeper/react';
 import { auth, type User } from './auth';
-import { clockTime, story } from './story';
+import { DeviceList } from './DeviceList';
+import { EventLog } from './EventLog';
+import { IdleBanner } from './IdleBanner';
+import { clockTime } from './story';
+import { TwoFactor } from './TwoFactor';
 
 export function AccountPage() {
   const { user, expiresAt, logout, authFetch } = useAuth(auth);
@@ -35,6 +39,7 @@ export function AccountPage() {
 
   return (
     <main className="stack">
+      <IdleBanner />
       <section className="card">
         <div className="row">
           <h1>Hello, {user?.name}</h1>
@@ -72,26 +77,10 @@ export function AccountPage() {
         </p>
       </section>
 
+      <TwoFactor />
+      <DeviceList />
       <EventLog />
     </main>
-  );
-}
-
-function EventLog() {
-  const entries = useSyncExternalStore(story.subscribe, story.entries);
-  return (
-    <section className="card">
-      <h2>Events</h2>
-      <ol className="log" data-testid="event-log">
-        {entries.map((entry) => (
-          <li key={entry.id}>
-            <time>{clockTime(entry.at)}</time>
-            <span className={`tag ${entry.kind}`}>{entry.kind}</span>
-            <span>{entry.text}</span>
-          </li>
-        ))}
-      </ol>
-    </section>
   );
 }
 

@@ -4,7 +4,7 @@
 // own code stays what the README shows.
 import type { AuthClient } from 'tokenkeeper';
 
-export type LogKind = 'restore' | 'login' | 'refresh' | 'logout' | 'api' | 'error';
+export type LogKind = 'restore' | 'login' | 'refresh' | 'logout' | 'api' | 'error' | 'mfa' | 'device' | 'idle';
 export interface LogEntry {
   id: number;
   at: number;
@@ -15,8 +15,17 @@ export interface LogEntry {
 const endedBecause: Record<string, string> = {
   user: 'You signed out.',
   remote: 'You signed out in another tab.',
-  refresh_failed: 'Your session expired. Please sign in again.',
+  refresh_failed: 'Your session ended (it expired, or this device was signed out). Please sign in again.',
   idle: 'You were signed out after a while without activity.',
+};
+
+/** The account calls the log tells (GETs only read, so they stay out): kind, then what success and refusal mean. */
+const accountCalls: Record<string, [LogKind, string, string]> = {
+  'POST /auth/mfa/verify': ['mfa', 'second factor: code accepted', 'second factor: code refused'],
+  'POST /auth/mfa/enroll': ['mfa', 'two-factor: a new secret to scan', 'two-factor: could not start'],
+  'POST /auth/mfa/confirm': ['mfa', 'two-factor is on', 'two-factor: code refused'],
+  'POST /auth/mfa/disable': ['mfa', 'two-factor is off', 'two-factor: code refused'],
+  'DELETE /auth/sessions/:id': ['device', 'signed out a device', 'could not sign out the device'],
 };
 
 let entries: readonly LogEntry[] = [];
@@ -51,6 +60,16 @@ function tellRefresh(pageLoad: boolean, status: number | null) {
   refused = null;
 }
 
+/** A second-factor or device call, or a login that asks for a second factor. */
+async function tellAccountCall(line: string, response: Response) {
+  const told = accountCalls[line];
+  if (told) add(told[0], `${response.ok ? told[1] : told[2]} (${line} → ${response.status})`);
+  else if (line === 'POST /auth/login' && response.status === 401) {
+    const body = (await response.clone().json().catch(() => null)) as { mfaToken?: unknown } | null;
+    if (body?.mfaToken) add('mfa', `password right; the account asks for a second factor (${line} → 401 mfa_required)`);
+  }
+}
+
 export const story = {
   entries: () => entries,
   notice: () => notice,
@@ -63,7 +82,8 @@ export const story = {
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const line = `${method} ${url.pathname}`;
+    // A device's id says nothing to a reader: one line for every DELETE of a session.
+    const line = `${method} ${url.pathname.replace(/^\/auth\/sessions\/.+/, '/auth/sessions/:id')}`;
     const isAuthCall = url.pathname.startsWith('/auth/');
     const isRefresh = url.pathname === '/auth/refresh-token';
     // The page-load restore is the refresh sent while the client does not know the session yet.
@@ -77,7 +97,8 @@ export const story = {
       throw error;
     }
     if (isRefresh) tellRefresh(pageLoad, response.status);
-    else if (!isAuthCall) {
+    else if (isAuthCall) await tellAccountCall(line, response);
+    else {
       if (replaying === line) {
         replaying = null;
         add('api', `${line} → ${response.status}, replayed with the new access token`);
@@ -97,6 +118,8 @@ export const story = {
       notice = endedBecause[reason] ?? `Signed out (${reason}).`;
       add('logout', `signed out (${reason})`);
     });
+    auth.on('idle', ({ logoutAt }) => add('idle', `no activity in any tab: signing out at ${clockTime(logoutAt)} unless someone moves`));
+    auth.on('active', () => add('idle', 'activity again: staying signed in'));
     // A session known again clears the notice of how the last one ended.
     auth.subscribe(({ status }) => {
       if (status === 'authenticated' && notice) (notice = null), changed();
