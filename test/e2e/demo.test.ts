@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, type RunningServer } from '../../examples/server/index.mjs';
 import { buildDemo, startDemo } from '../../examples/start.mjs';
+import { accountShown, DEMOS, hasText, lines, poll, signIn } from './demo-driver';
 import { launchChromium } from './harness';
 
 // The demos that `npm start` serves, built the same way (examples/start.mjs), driven as a user
@@ -26,13 +27,6 @@ afterAll(async () => {
 });
 
 const stats = async () => (await (await fetch(`${demo.url}/__stats`)).json()) as RunningServer['stats'];
-const poll = { timeout: 10_000 };
-const hasText = (locator: Locator, text: string) => expect.poll(() => locator.textContent(), poll).toBe(text);
-
-const DEMOS = [
-  { name: 'React', base: '' },
-  { name: 'Vue', base: '/vue' },
-] as const;
 
 describe.each(DEMOS)('the $name demo', ({ name, base }) => {
   let context: BrowserContext;
@@ -53,22 +47,7 @@ describe.each(DEMOS)('the $name demo', ({ name, base }) => {
     const url = new URL(page.url());
     return { path: url.pathname.slice(base.length), returnTo: url.searchParams.get('returnTo') };
   };
-  /** The event log's lines as "<tag> <text>" (without the time), oldest first. */
-  const lines = async (page: Page) =>
-    (
-      await page
-        .getByTestId('event-log')
-        .locator('li')
-        .evaluateAll((items) => items.map((li) => [...li.children].slice(1).map((part) => part.textContent).join(' ')))
-    ).reverse();
   const userShown = async (page: Page) => JSON.parse((await page.getByTestId('user').textContent()) ?? 'null') as Record<string, unknown>;
-  async function signIn(page: Page) {
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(DEMO_USER.email);
-    await page.getByLabel('Password').fill(DEMO_USER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  const accountShown = (page: Page) => hasText(page.getByTestId('me-email'), DEMO_USER.email);
 
   let page: Page;
   let userBefore: Record<string, unknown>;
