@@ -67,7 +67,7 @@ describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
     // The QR code is drawn in the page (no QR service sees the secret).
     expect(await page.getByTestId('mfa-qr').locator('svg path, svg rect').count()).toBeGreaterThan(0);
     app = authenticator(secret);
-    await page.getByLabel('Code').fill(await app.code());
+    await page.getByLabel('Code', { exact: true }).fill(await app.code());
     await page.getByRole('button', { name: 'Turn on' }).click();
     await hasText(mfaStatus(), 'on');
     expect(await page.getByTestId('mfa-secret').count()).toBe(0); // shown once, while enrolling
@@ -83,12 +83,12 @@ describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
     await page.getByRole('heading', { name: 'Two-factor code' }).waitFor();
     expect(await page.getByTestId('me-email').count()).toBe(0); // the password alone signed nobody in
 
-    await page.getByLabel('Code').fill(await app.wrongCode());
+    await page.getByLabel('Code', { exact: true }).fill(await app.wrongCode());
     await page.getByRole('button', { name: 'Verify' }).click();
     await hasText(page.getByRole('alert'), 'Wrong code. Try the one your app shows now.');
     expect(await page.getByRole('heading', { name: 'Two-factor code' }).isVisible()).toBe(true); // the user can retry
 
-    await page.getByLabel('Code').fill(await app.code());
+    await page.getByLabel('Code', { exact: true }).fill(await app.code());
     await page.getByRole('button', { name: 'Verify' }).click();
     await accountShown(page);
     await hasText(mfaStatus(), 'on');
@@ -103,7 +103,7 @@ describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
   });
 
   it('turns two-factor off with a code; then the password alone signs in again', async () => {
-    await page.getByLabel('Code').fill(await app.code());
+    await page.getByLabel('Code', { exact: true }).fill(await app.code());
     await page.getByRole('button', { name: 'Disable two-factor' }).click();
     await hasText(mfaStatus(), 'off');
 

@@ -40,7 +40,7 @@ export function TwoFactor() {
       {enrollment && (
         <>
           <p className="hint">Scan this with an authenticator app, or type the secret into it. Then confirm with the code it shows.</p>
-          <div className="qr" data-testid="mfa-qr" dangerouslySetInnerHTML={{ __html: qrCode(enrollment.otpauthUrl) }} />
+          <div className="qr" role="img" aria-label="QR code for your authenticator app" data-testid="mfa-qr" dangerouslySetInnerHTML={{ __html: qrCode(enrollment.otpauthUrl) }} />
           <p>Secret: <code data-testid="mfa-secret">{enrollment.secret}</code></p>
           <CodeForm onSubmit={withCode(twoFactor.confirm, true)} action="Turn on" />
         </>
