@@ -1,5 +1,4 @@
 import { createAuthClient } from 'tokenkeeper';
-import { idleOptions, idleWarning } from './idle'; // demo-only
 import { story } from './story'; // demo-only
 
 /** What your server answers as `user` on login and on refresh: the same shape after a reload. */
@@ -13,7 +12,5 @@ export const auth = createAuthClient<User>({
   // Your auth server, same site as this page: here the page's own origin (see "Your own SPA in development").
   baseUrl: '/',
   fetch: story.fetch, // demo-only: the event log tells what each request was for
-  ...idleOptions(location.search), // demo-only: ?idle=<seconds> signs you out after that long without activity
 });
 story.watch(auth); // demo-only
-idleWarning.watch(auth); // demo-only
