@@ -99,6 +99,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const renewed = (grant: Grant<TUser>) =>
     queue.batch(() => {
       timer.schedule(grant.refreshAt);
+      config.dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
       store.renew(grant);
       events.emit('refresh', { expiresAt: grant.expiresAt });
     });
@@ -106,6 +107,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const began = (grant: Grant<TUser>) =>
     queue.batch(() => {
       timer.schedule(grant.refreshAt);
+      config.dpop?.adopt(grant.key);
       store.begin(grant);
       events.emit('login', { user: grant.user });
       return toSession(grant);

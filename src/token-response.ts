@@ -2,7 +2,7 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { AuthUser, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
+import type { AuthUser, DpopBinding, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,
@@ -33,6 +33,7 @@ export interface GrantContext<TUser> {
   previous: Grant<TUser> | null;
   call: ResolveUserContext['call'];
   resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
+  dpop: DpopBinding | undefined;
 }
 
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
@@ -54,6 +55,11 @@ export function readGrant<TUser>(body: unknown, status: number, headers: Headers
     return { user: parsed?.user };
   }
   if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
+  // RFC 9449 §5: a bound token is answered `token_type: DPoP`, and cannot be sent without a proof.
+  // (With `dpop`, the handle's tokenKey() refuses any other answer: a silent downgrade otherwise.)
+  if (!context.dpop && /^dpop$/i.test((body as { token_type?: string } | null)?.token_type!)) {
+    throw new AuthError('invalid_response', 'token_type DPoP: pass dpop', { status });
+  }
   const claims = decodeClaims(token);
   const subject = claims?.['sub'];
   const { previous, resolveUser } = context;
@@ -69,6 +75,8 @@ export function readGrant<TUser>(body: unknown, status: number, headers: Headers
       ? appCode(() => resolveUser({ call: context.call, body, claims, previous: sameAccount ? previous.user : null }), status)
       : (profile ?? (claims as TUser | null)),
     userFromServer: !!resolveUser || profile !== undefined,
+    // The key that signed this call's proof, bound to the token: it travels with the token to other tabs.
+    key: context.dpop?.tokenKey(body),
   };
 }
 
