@@ -8,12 +8,12 @@ import type { Config } from './options';
 export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints'>, tokens: AccessTokens) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const { log } = config;
-    const fetchImpl = config.getFetch();
-    const attempt = prepare(fetchImpl, input, init);
-    // Rule 7: other origins, and anything we cannot place, pass through untouched.
+    // The signing fetch is made at each send: only a request that goes to an authorized origin needs it.
+    const attempt = prepare(config.getFetch, input, init);
+    // Rule 7: other origins, and anything we cannot place, pass through untouched (no DPoP proof either).
     if (!attempt || !config.isAuthorized(attempt.url)) {
       log('no token: origin not authorized', { origin: attempt?.url.origin });
-      return fetchImpl(input, init);
+      return config.getFetch(true)(input, init);
     }
     const { tokenHeader, tokenHeaderName } = config.endpoints;
     // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
@@ -70,7 +70,7 @@ interface Attempt {
  * recognised by its brand) rebuilt once here. Any other object is `null`: stringifying it could
  * answer one URL to us and another to `fetch`.
  */
-function prepare(fetchImpl: typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt | null {
+function prepare(fetchImpl: () => typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt | null {
   const body = init?.body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
   try {
     let request: Request | undefined;
@@ -95,7 +95,7 @@ function prepare(fetchImpl: typeof fetch, input: RequestInfo | URL, init: Reques
       send(token) {
         if (!request) {
           if (token) headers.set(...token);
-          return fetchImpl(url.href, { ...init, headers });
+          return fetchImpl()(url.href, { ...init, headers });
         }
         if (token) {
           // Keep an unsent copy for the replay.
@@ -103,7 +103,7 @@ function prepare(fetchImpl: typeof fetch, input: RequestInfo | URL, init: Reques
           else if (request.body !== null) spare = request.clone();
           request.headers.set(...token);
         }
-        return fetchImpl(request);
+        return fetchImpl()(request);
       },
     };
   } catch {

@@ -105,6 +105,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const hold = (grant: Grant<TUser>, newSession = false) =>
     queue.batch(() => {
       timer.schedule(grant.refreshAt);
+      config.dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
       store.hold(grant, newSession);
       if (newSession) events.emit('login', { user: grant.user });
       else events.emit('refresh', { expiresAt: grant.expiresAt });

@@ -16,22 +16,23 @@ export async function generateKey(): Promise<CryptoKeyPair> {
   try {
     return await api.generateKey(EC_P256, false, ['sign', 'verify']);
   } catch (cause) {
-    throw new AuthError('network', 'DPoP: WebCrypto could not make an ES256 key', { cause });
+    throw new AuthError('network', 'DPoP: no ES256 key', { cause });
   }
 }
 
 /** The pair with its public JWK: kty, crv, x and y only (no `ext`, `key_ops`). */
 export async function withJwk(pair: CryptoKeyPair): Promise<DpopKey> {
-  const { x, y } = await subtle().exportKey('jwk', pair.publicKey);
-  return { pair, jwk: { kty: 'EC', crv: 'P-256', x: x ?? '', y: y ?? '' } };
+  const { kty, crv, x, y } = await subtle().exportKey('jwk', pair.publicKey);
+  return { pair, jwk: { kty, crv, x, y } as DpopPublicJwk };
 }
 
 // Checked by brand, not instanceof: the pair arrives by structured clone, possibly from another realm.
-function isP256(key: unknown, type: KeyType, usage: KeyUsage): boolean {
-  if (Object.prototype.toString.call(key) !== '[object CryptoKey]') return false;
-  const { algorithm, usages } = key as CryptoKey;
-  return (key as CryptoKey).type === type && algorithm.name === 'ECDSA' && (algorithm as EcKeyAlgorithm).namedCurve === 'P-256' && usages.includes(usage);
-}
+// A P-256 key that may `sign` can only be an ECDSA private key, one that may `verify` an ECDSA public
+// key (ECDH keys derive, never sign), so the usage also settles the algorithm and the key's type.
+const isP256 = (key: unknown, usage: KeyUsage): key is CryptoKey =>
+  Object.prototype.toString.call(key) === '[object CryptoKey]' &&
+  (key as CryptoKey).usages.includes(usage) &&
+  ((key as CryptoKey).algorithm as EcKeyAlgorithm).namedCurve === 'P-256';
 
 /**
  * An ES256 pair another tab may hand over: a P-256 signing key that cannot be exported, and its
@@ -39,6 +40,5 @@ function isP256(key: unknown, type: KeyType, usage: KeyUsage): boolean {
  */
 export function isDpopKeyPair(value: unknown): value is CryptoKeyPair {
   const pair = value as Partial<CryptoKeyPair> | null | undefined;
-  return isP256(pair?.privateKey, 'private', 'sign') && !pair?.privateKey?.extractable &&
-    isP256(pair?.publicKey, 'public', 'verify') && pair?.publicKey?.extractable === true;
+  return isP256(pair?.privateKey, 'sign') && !pair.privateKey.extractable && isP256(pair.publicKey, 'verify') && pair.publicKey.extractable;
 }

@@ -6,19 +6,20 @@ const NONCE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 // `DPoP … error="use_dpop_nonce"` within a WWW-Authenticate header, quoted or not.
 const NONCE_CHALLENGE = /\bDPoP\b.*\berror\s*=\s*"?use_dpop_nonce\b/i;
 
-/** The origin of an absolute URL, or of one relative to the page. */
-export const originOf = (url: string): string => new URL(url, globalThis.location?.href).origin;
+/** An absolute URL, or one relative to the page. */
+export const toUrl = (url: string): URL => new URL(url, globalThis.location?.href);
 
 /** Nonces per origin. */
 export function createNonceCache() {
   const nonces = new Map<string, string>();
   return {
-    get: (url: string): string | undefined => nonces.get(originOf(url)),
+    /** The newest nonce of `origin`. */
+    get: (origin: string): string | undefined => nonces.get(origin),
     /** Keeps the answer's `DPoP-Nonce` for its origin; `false` when it has none or a malformed one. */
     remember(url: string, headers: Headers): boolean {
       const nonce = headers.get('DPoP-Nonce');
       if (!nonce || !NONCE.test(nonce)) return false;
-      nonces.set(originOf(url), nonce);
+      nonces.set(toUrl(url).origin, nonce);
       return true;
     },
   };

@@ -1,8 +1,10 @@
 // `tokenkeeper/dpop`: RFC 9449 proofs of possession, as a value passed to the client's `dpop` option,
 // so an app without it carries none of this code.
-import { jwkThumbprint, sha256, signEs256 } from './dpop-jose';
+import { AuthError } from './errors';
+import { jwkThumbprint, sha256, signEs256, subtle } from './dpop-jose';
 import { generateKey, isDpopKeyPair, withJwk, type DpopKey } from './dpop-keys';
-import { createNonceCache, isNonceError } from './dpop-nonce';
+import { createNonceCache, isNonceError, toUrl } from './dpop-nonce';
+import type { DpopBinding } from './types';
 
 export { jwkThumbprint, type DpopPublicJwk } from './dpop-jose';
 export { isDpopKeyPair } from './dpop-keys';
@@ -15,7 +17,29 @@ export { isDpopKeyPair } from './dpop-keys';
  * const dpop = createDpop();
  * const auth = createAuthClient({ baseUrl: 'https://api.example.com', dpop });
  */
-export interface DpopHandle {
+export interface DpopHandle extends DpopBinding {
+  /**
+   * `fetch` (by default `globalThis.fetch`, looked up at each call) sending every request with a
+   * fresh proof: `ath` for the token of an `Authorization: DPoP <token>` header, the origin's newest
+   * nonce. Each answer's `DPoP-Nonce` is kept; a `use_dpop_nonce` answer that brings a new one is
+   * sent again once, with a new proof (a one-shot stream body, never). The client option `dpop`
+   * calls this for auth calls and authorized `authFetch` requests; use it for calls of your own.
+   * Throws an `AuthError` (`network`) at once where WebCrypto is unavailable.
+   *
+   * @example
+   * const dpopFetch = dpop.bind();
+   * const res = await dpopFetch('https://api.example.com/me', { headers: { Authorization: `DPoP ${accessToken}` } });
+   */
+  bind(fetch?: typeof globalThis.fetch): typeof globalThis.fetch;
+  /**
+   * For a token answer's JSON body: the key pair its token is now bound to, for the other tabs
+   * (the client option `dpop` calls it). Throws an `AuthError` (`invalid_response`) unless the
+   * answer says `token_type: 'DPoP'`: a bearer token would be a silent downgrade.
+   *
+   * @example
+   * const keyPair = dpop.tokenKey(await response.json());
+   */
+  tokenKey(answer: unknown): CryptoKeyPair | undefined;
   /**
    * A proof (compact JWS, `typ: dpop+jwt`, ES256, the public `jwk`) for one request: `htm`, `htu`
    * (the URL without query and fragment), `iat`, a unique `jti`, `ath` when `accessToken` is given,
@@ -98,20 +122,50 @@ export function createDpop(): DpopHandle {
   }
   const current = (): Promise<DpopKey> => key ?? use(generateKey());
 
+  const proof: DpopHandle['proof'] = async (method, url, accessToken) => {
+    const signer = current();
+    const target = toUrl(url);
+    const { pair, jwk } = await signer;
+    return signEs256(pair.privateKey, { typ: 'dpop+jwt', alg: 'ES256', jwk }, {
+      htm: method.toUpperCase(),
+      htu: target.origin + target.pathname,
+      iat: Math.floor(Date.now() / 1000),
+      jti: crypto.randomUUID(),
+      // Claims left undefined are left out by JSON.stringify.
+      ath: accessToken && (await sha256(accessToken)),
+      nonce: nonces.get(target.origin),
+    });
+  };
+
   return {
-    async proof(method, url, accessToken) {
-      const signer = current();
-      const target = new URL(url, globalThis.location?.href);
-      const nonce = nonces.get(target.href);
-      const { pair, jwk } = await signer;
-      return signEs256(pair.privateKey, { typ: 'dpop+jwt', alg: 'ES256', jwk }, {
-        htm: method.toUpperCase(),
-        htu: target.origin + target.pathname,
-        iat: Math.floor(Date.now() / 1000),
-        jti: crypto.randomUUID(),
-        ...(accessToken === undefined ? {} : { ath: await sha256(accessToken) }),
-        ...(nonce ? { nonce } : {}),
-      });
+    proof,
+    bind(fetchImpl) {
+      subtle(); // no WebCrypto: a clear error now, before any request leaves without a proof
+      return async (input, init) => {
+        let request = new Request(input, init);
+        // Cloned before the first send, for the nonce retry. A streamed body (which fetch requires
+        // `duplex` for) is sent once.
+        let spare = (init as { duplex?: string } | undefined)?.duplex ? null : request.clone();
+        for (;;) {
+          const token = /^DPoP +(\S+)$/i.exec(request.headers.get('Authorization') as string)?.[1]; // null: no match
+          request.headers.set('DPoP', await proof(request.method, request.url, token));
+          const response = await (fetchImpl ?? fetch)(request);
+          const { status, headers } = response;
+          // The nonce is kept from every answer; a retry only for a new one, and only once.
+          if (!nonces.remember(request.url, headers) || !spare || !isNonceError(status, headers, status === 400 && (await response.clone().json().catch(() => 0)))) {
+            return response;
+          }
+          void response.body?.cancel().catch(() => {});
+          request = spare;
+          spare = null;
+        }
+      };
+    },
+    tokenKey(answer) {
+      if (!/^dpop$/i.test((answer as { token_type?: string } | null)?.token_type!)) {
+        throw new AuthError('invalid_response', 'DPoP: token_type is not DPoP');
+      }
+      return ready;
     },
     rememberNonce: nonces.remember,
     isNonceError,

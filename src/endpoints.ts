@@ -33,8 +33,8 @@ export interface Endpoints {
   tokenHeader(token: string): [string, string];
 }
 
-export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'endpoints' | 'tokenHeader' | 'csrf'>): Endpoints {
-  const { baseUrl, tokenHeader: { name = 'Authorization', scheme = 'Bearer' } = {}, csrf } = options;
+export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'endpoints' | 'tokenHeader' | 'csrf' | 'dpop'>): Endpoints {
+  const { baseUrl, tokenHeader: { name = 'Authorization', scheme = options.dpop ? 'DPoP' : 'Bearer' } = {}, csrf } = options;
   const spec = (call: AuthCall): EndpointConfig | undefined => {
     const endpoint = options.endpoints?.[call] ?? DEFAULT_PATHS[call];
     return typeof endpoint === 'string' ? { path: endpoint } : endpoint;

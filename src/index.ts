@@ -16,6 +16,7 @@ export type {
   EndpointConfig,
   TokenResponseContext,
   DebugEntry,
+  DpopBinding,
   ResolveUserContext,
   LogoutOptions,
   LogoutReason,

@@ -17,7 +17,9 @@ export interface Config<TUser> {
   timeoutMs: number;
   parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
   resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
-  getFetch(): typeof fetch;
+  /** Wrapped by the `dpop` option (auth calls, authorized `authFetch` requests) unless `plain`. */
+  getFetch(plain?: boolean): typeof fetch;
+  dpop: AuthClientOptions<TUser>['dpop'];
   log: Log;
 }
 
@@ -50,7 +52,8 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     timeoutMs: timeout,
     parse: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse']),
     resolveUser: options.resolveUser,
-    getFetch: () => options.fetch ?? globalThis.fetch,
+    getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : options.dpop.bind(options.fetch)),
+    dpop: options.dpop,
     log:
       typeof debug === 'function'
         ? (message, detail) => callSafely(debug, { ...detail, message } as DebugEntry)

@@ -12,6 +12,8 @@ export interface Grant<TUser> {
   readonly userFromServer: boolean;
   /** The JWT's `sub`, when it has one: a refresh that answers another subject is another account. */
   readonly subject?: unknown;
+  /** With `dpop`: the key pair the token is bound to. A tab that takes the token takes the key too. */
+  readonly key?: unknown;
 }
 
 /** Two JWT subjects, both known and different: the cookie now holds another account's session. */

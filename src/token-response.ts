@@ -27,7 +27,7 @@ export const isHeaderSafeToken = (token: unknown): token is string =>
   typeof token === 'string' && token.length <= 16_384 && /^[\x21-\x7e]+$/.test(token);
 
 /** What reading a token answer needs of the options. */
-export type GrantOptions<TUser> = Pick<Config<TUser>, 'parse' | 'refreshMarginMs' | 'resolveUser'>;
+export type GrantOptions<TUser> = Pick<Config<TUser>, 'parse' | 'refreshMarginMs' | 'resolveUser' | 'dpop'>;
 
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
 export interface Tokenless {
@@ -43,7 +43,7 @@ export function readGrant<TUser>(
   body: unknown,
   status: number,
   headers: Headers,
-  { parse, refreshMarginMs, resolveUser }: GrantOptions<TUser>,
+  { parse, refreshMarginMs, resolveUser, dpop }: GrantOptions<TUser>,
   call: ResolveUserContext['call'],
   /** The grant this one replaces, within the same session. */
   previous: Grant<TUser> | null,
@@ -56,6 +56,11 @@ export function readGrant<TUser>(
     return { user: parsed?.user };
   }
   if (!isHeaderSafeToken(token)) throw new AuthError('invalid_response', 'Malformed access token', { status });
+  // RFC 9449 §5: a bound token is answered `token_type: DPoP`, and cannot be sent without a proof.
+  // (With `dpop`, the handle's tokenKey() refuses any other answer: a silent downgrade otherwise.)
+  if (!dpop && /^dpop$/i.test((body as { token_type?: string } | null)?.token_type!)) {
+    throw new AuthError('invalid_response', 'token_type DPoP: pass dpop', { status });
+  }
   const claims = decodeClaims(token);
   const subject = claims?.['sub'];
   const sameAccount = previous && !isOtherAccount(previous.subject, subject);
@@ -70,6 +75,8 @@ export function readGrant<TUser>(
       ? appCode(() => resolveUser({ call, body, claims, previous: sameAccount ? previous.user : null }), status)
       : (profile ?? (claims as TUser | null)),
     userFromServer: !!resolveUser || profile !== undefined,
+    // The key that signed this call's proof, bound to the token: it travels with the token to other tabs.
+    key: dpop?.tokenKey(body),
   };
 }
 

@@ -194,6 +194,40 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @example createAuthClient({ baseUrl, debug: import.meta.env.DEV })
    */
   debug?: boolean | ((entry: DebugEntry) => void) | undefined;
+  /**
+   * DPoP (RFC 9449): `createDpop()` from `tokenkeeper/dpop`. Every auth call and every `authFetch`
+   * to an authorized origin then carries a proof signed by a key script cannot export, the token
+   * goes out as `Authorization: DPoP <token>` (the default `tokenHeader` scheme becomes `DPoP`),
+   * and only `token_type: 'DPoP'` answers are accepted (any other is `invalid_response`: a silent
+   * downgrade to bearer otherwise). Without it, a `token_type: 'DPoP'` answer is `invalid_response`.
+   * @default none
+   * @example
+   * import { createDpop } from 'tokenkeeper/dpop';
+   * createAuthClient({ baseUrl, dpop: createDpop() });
+   */
+  dpop?: DpopBinding | undefined;
+}
+
+/**
+ * What the client needs of its `dpop` option; `createDpop()` from `tokenkeeper/dpop` makes one.
+ * Declared here, as a type only, so the core carries no DPoP code.
+ *
+ * @example
+ * const dpop: DpopBinding = createDpop();
+ */
+export interface DpopBinding {
+  /**
+   * A `fetch` that sends each request with a fresh proof (and retries once when asked for a nonce);
+   * `fetch` defaults to `globalThis.fetch` at call time.
+   */
+  bind(fetch?: typeof globalThis.fetch): typeof globalThis.fetch;
+  /**
+   * For a token answer's JSON body: the key pair its token is bound to, for the other tabs. Throws
+   * an `AuthError` (`invalid_response`) unless the answer says `token_type: 'DPoP'`.
+   */
+  tokenKey(answer: unknown): unknown;
+  /** Signs with the key pair another tab's token is bound to. */
+  adopt(keyPair: unknown): boolean;
 }
 
 /** What {@link AuthClientOptions.resolveUser} is told. */

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 /**
  * A minimal local API for benchmarks: login and refresh hand out opaque tokens, `/api/data`
  * answers 200 to any of them. Deliberately trivial, so timings measure the client, not a server.
+ * A token call with a `DPoP` header gets `token_type: 'DPoP'` (the proof is not checked: that is the
+ * server's cost, not the client's); `pages` are served as HTML or JS at their path.
  */
-export async function startBenchServer() {
+export async function startBenchServer(pages: Record<string, string> = {}) {
   let issued = 0;
   const stats = { refreshes: 0 };
   const server: Server = createServer((req, res) => {
@@ -18,10 +20,16 @@ export async function startBenchServer() {
     req.on('end', () => {
       if (req.url === '/auth/login' || req.url === '/auth/refresh-token') {
         if (req.url === '/auth/refresh-token') stats.refreshes++;
-        return send(200, { accessToken: `tok-${++issued}`, expiresIn: 3600 });
+        const dpop = req.headers.dpop ? { token_type: 'DPoP' } : {};
+        return send(200, { accessToken: `tok-${++issued}`, expiresIn: 3600, ...dpop });
       }
       if (req.url === '/api/data') {
-        return req.headers.authorization?.startsWith('Bearer tok-') ? send(200, { ok: true }) : send(401, { error: 'invalid_token' });
+        return /^(Bearer|DPoP) tok-/.test(req.headers.authorization ?? '') ? send(200, { ok: true }) : send(401, { error: 'invalid_token' });
+      }
+      const page = pages[req.url ?? ''];
+      if (page !== undefined) {
+        res.writeHead(200, { 'Content-Type': req.url!.endsWith('.js') ? 'text/javascript' : 'text/html' });
+        return res.end(page);
       }
       send(404, {});
     });

@@ -1,4 +1,5 @@
 import type { AuthClient } from 'tokenkeeper';
+import type { DpopHandle } from 'tokenkeeper/dpop';
 
 declare global {
   interface Window {
@@ -6,6 +7,8 @@ declare global {
       auth: AuthClient;
       log: Array<Record<string, unknown>>;
       restored: Promise<unknown>;
+      /** The client's `dpop` option, on the DPoP page (fixture/dpop.html). */
+      dpop?: DpopHandle;
     };
     /** The bundle's exports, where a test put them (the classic script /tokenkeeper.iife.js, or the module). */
     tokenkeeper: typeof import('tokenkeeper');

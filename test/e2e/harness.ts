@@ -27,12 +27,19 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * A fresh directory holding the built bundle (dist/index.js with jwt-decode) twice: a module at
- * /tokenkeeper.js and a classic script at /tokenkeeper.iife.js (global `tokenkeeper`).
+ * /tokenkeeper.js and a classic script at /tokenkeeper.iife.js (global `tokenkeeper`); and
+ * dist/dpop.js as the module /tokenkeeper-dpop.js, sharing its chunks (AuthError) with the first.
  */
 export async function bundleClient(): Promise<string> {
   const staticDir = await mkdtemp(join(tmpdir(), 'tokenkeeper-e2e-'));
   const bundle: BuildOptions = { entryPoints: [join(root, 'dist/index.js')], bundle: true, logLevel: 'silent' };
-  await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.js'), format: 'esm' });
+  await build({
+    ...bundle,
+    entryPoints: { tokenkeeper: join(root, 'dist/index.js'), 'tokenkeeper-dpop': join(root, 'dist/dpop.js') },
+    outdir: staticDir,
+    splitting: true,
+    format: 'esm',
+  });
   // A classic script too: a sandboxed frame's opaque origin cannot load a module from the app
   // without CORS on static files, but a classic <script src> needs none.
   await build({ ...bundle, outfile: join(staticDir, 'tokenkeeper.iife.js'), format: 'iife', globalName: 'tokenkeeper' });
@@ -62,10 +69,14 @@ export async function startHarness(
     reuseInterval?: number;
     /** Origins the app server answers with CORS (e.g. "null" for sandboxed frames). */
     appCorsOrigins?: string[];
+    /** The app server's DPoP option. */
+    dpop?: boolean | { requireNonce?: boolean };
+    /** The page the app serves at /, from test/e2e/fixture/. @default 'index.html' */
+    page?: string;
   } = {},
 ): Promise<Harness> {
   const staticDir = await bundleClient();
-  await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
+  await copyFile(join(root, 'test/e2e/fixture', options.page ?? 'index.html'), join(staticDir, 'index.html'));
 
   // "localhost" is a secure context, so Chromium keeps the Secure refresh cookie over plain http.
   const app = await startServer({
@@ -75,6 +86,7 @@ export async function startHarness(
     accessTokenTtl: options.accessTokenTtl ?? 60,
     allowedOrigins: options.appCorsOrigins ?? [],
     ...(options.reuseInterval === undefined ? {} : { reuseInterval: options.reuseInterval }),
+    ...(options.dpop === undefined ? {} : { dpop: options.dpop }),
   });
   const appUrl = `http://localhost:${app.port}`;
   const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [appUrl] });
