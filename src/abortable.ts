@@ -7,7 +7,7 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | null | u
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason); // an AbortError DOMException unless the caller gave one
     if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort); // a signal aborts once; settling removes it
     // Removed once settled: 100,000 requests sharing one signal must not leave 100,000 listeners.
     void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });

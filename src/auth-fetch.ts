@@ -30,7 +30,7 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
     // stripped it on the way. Refreshing and replaying would send a POST twice.
     if (response.status !== 401) return response;
     if (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`)) {
-      log('401 via cross-origin redirect');
+      log('401: cross-origin redirect');
       return response;
     }
 

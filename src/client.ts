@@ -193,7 +193,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if ('accessToken' in answer) grant = answer;
       else {
         // A login that only set the cookie: its token comes from one refresh, with the login's user.
-        log(`${name} answered no token: refreshing`);
+        log(`${name}: no token, refreshing`);
         const user = isRecord(answer.user) ? (answer.user as TUser) : null;
         const refreshed = await requestGrant('refresh', undefined, { user, userFromServer: !!user } as Grant<TUser>).catch(
           (error: AuthError) => {

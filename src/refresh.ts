@@ -39,7 +39,9 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
   const { store } = deps;
   let current: Promise<RefreshResult<TUser>> | null = null;
   let started = 0;
-  let lastSettled: { id: number; result: RefreshResult<TUser> } | null = null;
+  /** The newest refresh that settled: its number and result. */
+  let settledId = 0;
+  let settled: RefreshResult<TUser> | undefined;
 
   // A login or logout that happened while we waited makes our answer stale: report the session as it now is.
   const sessionNow = (): RefreshResult<TUser> => store.grant() ?? new AuthError('unauthorized', 'Session ended');
@@ -66,7 +68,8 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
     if (current) return current;
     const id = ++started;
     return (current = run().then((result) => {
-      lastSettled = { id, result };
+      settledId = id;
+      settled = result;
       current = null;
       return result;
     }));
@@ -77,7 +80,7 @@ export function createRefresher<TUser>(deps: RefresherDeps<TUser>): Refresher<TU
     inFlight: () => current,
     mark: () => started,
     refreshSince(mark) {
-      if (!current && lastSettled && lastSettled.id > mark) return Promise.resolve(lastSettled.result);
+      if (!current && settledId > mark) return Promise.resolve(settled!);
       return refresh();
     },
   };

@@ -24,7 +24,7 @@ export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
  * in, and at most 16 KiB, past which servers refuse the header anyway (431).
  */
 export const isHeaderSafeToken = (token: unknown): token is string =>
-  typeof token === 'string' && token.length <= 16_384 && /^[\x21-\x7e]+$/.test(token);
+  typeof token === 'string' && /^[\x21-\x7e]{1,16384}$/.test(token);
 
 /** What reading a token answer needs of the options. */
 export type GrantOptions<TUser> = Pick<Config<TUser>, 'parse' | 'refreshMarginMs' | 'resolveUser' | 'dpop'>;
