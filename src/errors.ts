@@ -1,10 +1,11 @@
 /**
  * Why an auth operation failed.
  *
- * - `invalid_credentials`: login answered 401 or 404.
+ * - `invalid_credentials`: login answered 401 or 404; verifyMfa was given a wrong code.
  * - `conflict`: register answered 409 (the account exists).
  * - `validation`: the server answered 400 or 422.
- * - `unauthorized`: refresh answered 401/403 (the session is gone); login 403, register or logout 401/403.
+ * - `unauthorized`: refresh answered 401/403 (the session is gone); login 403, register or logout 401/403;
+ *   verifyMfa 401/403 (the challenge expired: start over with login).
  * - `network`: the request never got an answer.
  * - `timeout`: no answer within the `timeout` option.
  * - `server`: a 5xx, or another status the SDK cannot act on (see `status`).
