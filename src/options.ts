@@ -35,6 +35,7 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
   if (ABSOLUTE_URL.test(baseUrl)) toUrl(baseUrl); // fail fast on a malformed absolute URL
   // Resolved on first use, not here: during SSR a relative baseUrl has no `location` to resolve against.
   let origins: string[] | undefined;
+  let signing: typeof fetch | undefined;
 
   return {
     endpoints: createEndpoints(options),
@@ -46,13 +47,13 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
       }
       return origins.includes(url.origin);
     },
-    isRefused: (status, body) =>
-      typeof refreshRefusedStatuses === 'function' ? refreshRefusedStatuses(status, body) : refreshRefusedStatuses.includes(status),
+    isRefused: typeof refreshRefusedStatuses === 'function' ? refreshRefusedStatuses : (status) => refreshRefusedStatuses.includes(status),
     refreshMarginMs: refreshMargin * 1000,
     timeoutMs: timeout,
     parse: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse']),
     resolveUser: options.resolveUser,
-    getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : options.dpop.bind(options.fetch)),
+    // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
+    getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
     dpop: options.dpop,
     log:
       typeof debug === 'function'
