@@ -5,32 +5,41 @@ import type { Config } from './options';
  * `fetch` with the session's bearer token, for the authorized origins only.
  * The numbered rules are CONTRACT.md's "authFetch rules".
  */
-export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints'>, tokens: AccessTokens) {
+export function createAuthFetch(
+  config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints' | 'dpop' | 'holdsRedirects'>,
+  tokens: AccessTokens,
+) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const { log } = config;
-    // The signing fetch is made at each send: only a request that goes to an authorized origin needs it.
-    const attempt = prepare(config.getFetch, input, init);
-    // Rule 7: other origins, and anything we cannot place, pass through untouched (no DPoP proof either).
-    if (!attempt || !config.isAuthorized(attempt.url)) {
-      log('no token: origin not authorized', { origin: attempt?.url.origin });
+    const url = targetOf(input);
+    // Rule 7: other origins, and anything we cannot place, pass through untouched (no DPoP proof
+    // either): the caller's very Request, unread, whatever its body.
+    if (!url || !config.isAuthorized(url)) {
+      log('no token: origin not authorized', { origin: url?.origin });
       return config.getFetch(true)(input, init);
     }
+    const attempt = prepare(config, url, input, init);
     const { tokenHeader, tokenHeaderName } = config.endpoints;
     // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
     if (attempt.headers.has(tokenHeaderName)) return attempt.send(null);
 
     const token = await tokens.forRequest(attempt.signal); // Rule 2
     if (token === null) {
-      log('no token: signed out', { origin: attempt.url.origin });
+      log('no token: signed out', { origin: url.origin });
       return attempt.send(null);
     }
     const sent = tokens.sentWith(token);
     const response = await attempt.send(tokenHeader(token));
+    if (response.status !== 401) return response;
     // A 401 from another origin we were redirected to is not about our token: the platform
     // stripped it on the way. Refreshing and replaying would send a POST twice.
-    if (response.status !== 401) return response;
-    if (response.redirected && !response.url.startsWith(`${attempt.url.origin}/`)) {
+    if (response.redirected && !response.url.startsWith(`${url.origin}/`)) {
       log('401: cross-origin redirect');
+      return response;
+    }
+    // The one retry with a new nonce is done (tokenkeeper/dpop): a nonce is not an expired token.
+    if (config.dpop?.isNonceError(401, response.headers)) {
+      log('401: DPoP nonce, not refreshing');
       return response;
     }
 
@@ -53,9 +62,23 @@ export function createAuthFetch(config: Pick<Config<unknown>, 'getFetch' | 'isAu
   };
 }
 
+/**
+ * Where the request goes, read without touching its body: a string resolved against the document's
+ * base URL (as `fetch` resolves it, `<base href>` included), a URL's `href`, a Request's `url` (of
+ * any realm, recognised by its brand). Any other object is `null`: stringifying it could answer one
+ * URL to us and another to `fetch`.
+ */
+function targetOf(input: RequestInfo | URL): URL | null {
+  try {
+    if (Object.prototype.toString.call(input) === '[object Request]') return new URL((input as Request).url);
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
+    return href === null ? null : new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href);
+  } catch {
+    return null; // unparseable: fetch itself will say why
+  }
+}
+
 interface Attempt {
-  /** Where it goes: the very URL that `fetch` is given. */
-  url: URL;
   headers: Headers;
   signal: AbortSignal | null | undefined;
   /** False for a body that can be read only once (an async iterable, a Node `Readable`). */
@@ -64,49 +87,32 @@ interface Attempt {
   send(token: [string, string] | null): Promise<Response>;
 }
 
-/**
- * Decides where the request goes, and sends exactly that: a string resolved against the document's
- * base URL (as `fetch` resolves it, `<base href>` included), a URL's `href`, a Request (of any realm,
- * recognised by its brand) rebuilt once here. Any other object is `null`: stringifying it could
- * answer one URL to us and another to `fetch`.
- */
-function prepare(fetchImpl: () => typeof fetch, input: RequestInfo | URL, init: RequestInit | undefined): Attempt | null {
+/** A request to an authorized origin, ready to be sent, and sent again once for rule 3's replay. */
+function prepare(
+  config: Pick<Config<unknown>, 'getFetch' | 'holdsRedirects'>,
+  url: URL,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+): Attempt {
   const body = init?.body as { getReader?: unknown; [Symbol.asyncIterator]?: unknown } | null | undefined;
-  try {
-    let request: Request | undefined;
-    let url: URL;
-    if (Object.prototype.toString.call(input) === '[object Request]') url = new URL((request = new Request(input, init)).url);
-    else {
-      const href = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
-      if (href === null) return null;
-      url = new URL(href, globalThis.document?.baseURI ?? globalThis.location?.href);
-      // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer
-      // can simply be sent again; a stream needs a Request built up front, to be cloned.
-      if (typeof body?.getReader === 'function') request = new Request(url, init);
-    }
-    const headers = request?.headers ?? new Headers(init?.headers);
-    let spare: Request | undefined;
-    return {
-      url,
-      headers,
-      signal: request ? request.signal : init?.signal,
-      // An async iterable or a Node Readable can be read only once.
-      replayable: !!request || typeof body?.[Symbol.asyncIterator] !== 'function',
-      send(token) {
-        if (!request) {
-          if (token) headers.set(...token);
-          return fetchImpl()(url.href, { ...init, headers });
-        }
-        if (token) {
-          // Keep an unsent copy for the replay.
-          if (spare) request = spare;
-          else if (request.body !== null) spare = request.clone();
-          request.headers.set(...token);
-        }
-        return fetchImpl()(request);
-      },
-    };
-  } catch {
-    return null; // unparseable: fetch itself will say why
-  }
+  // Rule 3 replays the request, so its body is needed twice. A string, Blob, FormData or buffer
+  // can simply be sent again; a Request or a stream is kept unsent, and each send takes a copy.
+  const isRequest = typeof input !== 'string' && !(input instanceof URL);
+  const template = isRequest || typeof body?.getReader === 'function' ? new Request(isRequest ? input : url, init) : undefined;
+  const headers = template?.headers ?? new Headers(init?.headers);
+  const mode = template?.redirect ?? init?.redirect ?? 'follow';
+  return {
+    headers,
+    signal: template ? template.signal : init?.signal,
+    // An async iterable or a Node Readable can be read only once.
+    replayable: !!template || typeof body?.[Symbol.asyncIterator] !== 'function',
+    send(token) {
+      if (token) headers.set(...token);
+      // Platforms strip only `Authorization` on a cross-origin redirect: a token in any other
+      // header, or a DPoP proof, would follow it. Such a request is answered its redirect instead.
+      const redirect = config.holdsRedirects(token) && mode === 'follow' ? 'manual' : mode;
+      const overrides = { headers, redirect };
+      return config.getFetch()(template ? new Request(template.clone(), overrides) : url.href, template ? undefined : { ...init, ...overrides });
+    },
+  };
 }

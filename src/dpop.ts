@@ -151,8 +151,9 @@ export function createDpop(): DpopHandle {
           request.headers.set('DPoP', await proof(request.method, request.url, token));
           const response = await (fetchImpl ?? fetch)(request);
           const { status, headers } = response;
-          // The nonce is kept from every answer; a retry only for a new one, and only once.
-          if (!nonces.remember(request.url, headers) || !spare || !isNonceError(status, headers, status === 400 && (await response.clone().json().catch(() => 0)))) {
+          // The nonce is kept from every answer, under the origin that answered (a redirect may have
+          // led elsewhere); a retry only for a new one, and only once.
+          if (!nonces.remember(response.url || request.url, headers) || !spare || !isNonceError(status, headers, status === 400 && (await response.clone().json().catch(() => 0)))) {
             return response;
           }
           void response.body?.cancel().catch(() => {});

@@ -1,25 +1,26 @@
 import { callSafely } from './call-safely';
 import { createEndpoints, toUrl, ABSOLUTE_URL, type Endpoints } from './endpoints';
-import { parseTokenResponse } from './token-response';
-import type { AuthClientOptions, DebugEntry, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
+import { parseTokenResponse, type GrantOptions } from './token-response';
+import type { AuthClientOptions, DebugEntry } from './types';
 
 /** The `debug` option's sink: one line per decision, never a token. */
 export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
 /** Options normalised once, at the edge. */
-export interface Config<TUser> {
+export interface Config<TUser> extends GrantOptions<TUser> {
   endpoints: Endpoints;
   /** True when `url` is on an authorized origin. */
   isAuthorized(url: URL): boolean;
   /** True when a refresh answered `status` (and `body`) means "no session here". */
   isRefused(status: number, body: unknown): boolean;
-  refreshMarginMs: number;
   timeoutMs: number;
-  parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
-  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
   /** Wrapped by the `dpop` option (auth calls, authorized `authFetch` requests) unless `plain`. */
   getFetch(plain?: boolean): typeof fetch;
-  dpop: AuthClientOptions<TUser>['dpop'];
+  /**
+   * True when a request sent with `token` (`[header, value]`, or null) must not follow a redirect:
+   * platforms strip only `Authorization` on a cross-origin redirect, and never a DPoP proof.
+   */
+  holdsRedirects(token: [string, string] | null): boolean;
   log: Log;
 }
 
@@ -55,6 +56,7 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
     getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
     dpop: options.dpop,
+    holdsRedirects: (token) => !!options.dpop || (!!token && !/^authorization$/i.test(token[0])),
     log:
       typeof debug === 'function'
         ? (message, detail) => callSafely(debug, { ...detail, message } as DebugEntry)

@@ -2,8 +2,7 @@ import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
 import { isOtherAccount, type Grant } from './session-store';
-import type { Config } from './options';
-import type { AuthUser, ResolveUserContext, TokenResponse } from './types';
+import type { AuthUser, DpopBinding, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
 
 /**
  * The default {@link AuthClientOptions.parseTokenResponse}: accepts `accessToken` or `access_token`,
@@ -26,8 +25,13 @@ export function parseTokenResponse(body: unknown): TokenResponse<AuthUser> {
 export const isHeaderSafeToken = (token: unknown): token is string =>
   typeof token === 'string' && /^[\x21-\x7e]{1,16384}$/.test(token);
 
-/** What reading a token answer needs of the options. */
-export type GrantOptions<TUser> = Pick<Config<TUser>, 'parse' | 'refreshMarginMs' | 'resolveUser' | 'dpop'>;
+/** What reading a token answer needs of the options, as `resolveConfig` normalised them. */
+export interface GrantOptions<TUser> {
+  parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
+  refreshMarginMs: number;
+  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
+  dpop: DpopBinding | undefined;
+}
 
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
 export interface Tokenless {

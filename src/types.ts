@@ -228,6 +228,8 @@ export interface DpopBinding {
   tokenKey(answer: unknown): unknown;
   /** Signs with the key pair another tab's token is bound to. */
   adopt(keyPair: unknown): boolean;
+  /** Whether an answer asks for a new nonce (`use_dpop_nonce`) rather than saying the token expired. */
+  isNonceError(status: number, headers: Headers, body?: unknown): boolean;
 }
 
 /** What {@link AuthClientOptions.resolveUser} is told. */

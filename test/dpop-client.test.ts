@@ -217,7 +217,8 @@ describe('server nonces (requireNonce)', () => {
     expect(decodeJwt(requestsTo('/auth/login')[1]!.dpop!)['nonce']).toBe('nonce-1');
   });
 
-  test('a resource that always asks: one nonce retry per send, and rule 3 replays at most once', async () => {
+  // Issue 17, property 11: a nonce error is not an expired token (4 requests and a rotated cookie before).
+  test('a resource that always asks: one nonce retry, then its 401 is the caller\'s: no refresh, no replay', async () => {
     const auth = strictClient();
     await auth.login(ALICE);
     let n = 0;
@@ -231,9 +232,10 @@ describe('server nonces (requireNonce)', () => {
 
     expect(res.status).toBe(401);
     expect(await res.text()).toBe('no');
-    // The send and its nonce retry; a 401 is rule 3's: one refresh, one replay with its own retry.
-    expect(requestsTo('/api/loop')).toHaveLength(4);
-    expect(strict.stats.refreshes).toBe(1);
+    // The send and its nonce retry; the token was never refused, so rule 3 does not start.
+    expect(requestsTo('/api/loop')).toHaveLength(2);
+    expect(strict.stats.refreshes).toBe(0);
+    expect(auth.getState().status).toBe('authenticated');
   });
 
   test.each([
@@ -325,5 +327,33 @@ describe('without WebCrypto', () => {
     expect(seen).toEqual([]);
     expect((await auth.authFetch(`${FOREIGN}/data`)).status).toBe(200);
     vi.unstubAllGlobals();
+  });
+});
+
+// Issue 17, property 3: the DPoP proof header is not stripped on a cross-origin redirect, as
+// `Authorization` is: it never follows one, and a foreign answer's nonce is the foreign origin's.
+describe('redirects', () => {
+  test('an authorized request redirected to another origin is answered its redirect: no proof reaches the other origin', async () => {
+    server.use(http.get(`${API}/api/download`, () => new HttpResponse(null, { status: 302, headers: { Location: `${FOREIGN}/cdn/file` } })));
+    const auth = client();
+    await auth.login(ALICE);
+
+    const response = await auth.authFetch(`${API}/api/download`);
+
+    expect(response.status).toBe(302);
+    expect(seen.filter((s) => s.url.startsWith(FOREIGN))).toEqual([]);
+  });
+
+  test("dpop.bind() used directly: a nonce answered by the origin a redirect led to is not filed under the first origin's", async () => {
+    server.use(
+      http.get(`${API}/api/hop`, () => new HttpResponse(null, { status: 302, headers: { Location: `${FOREIGN}/landing` } })),
+      http.get(`${FOREIGN}/landing`, () => HttpResponse.json({ ok: true }, { headers: { 'DPoP-Nonce': 'foreign-nonce' } })),
+    );
+    const dpop = createDpop();
+
+    await dpop.bind()(`${API}/api/hop`);
+
+    expect(decodeJwt(await dpop.proof('GET', `${API}/me`))['nonce']).toBeUndefined();
+    expect(decodeJwt(await dpop.proof('GET', `${FOREIGN}/landing`))['nonce']).toBe('foreign-nonce');
   });
 });
