@@ -59,12 +59,20 @@ export async function postAuth(request: PreparedCall, fetchImpl: typeof fetch, t
  * refused (it has no session: `refreshRefusedStatuses`), which alone makes it `unauthorized` and
  * ends the session. For the second login step it is the body: a 401 `invalid_code` is a wrong code.
  */
-export function errorForStatus(call: AuthCall, status: number, detail?: unknown): AuthError {
+export function errorForStatus(call: AuthCall, { status, headers }: Pick<AuthAnswer, 'status' | 'headers'>, detail?: unknown): AuthError {
   let code = codeForStatus(call, status);
   if (call === 'refresh') code = detail === true ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
   // Only the second login step answers this; 401 alone means its challenge expired.
-  if (status === 401 && (detail as { error?: unknown } | null)?.error === 'invalid_code') code = 'invalid_credentials';
-  return new AuthError(code, `${call}: HTTP ${status}`, { status });
+  if (call === 'mfa' && status === 401 && (detail as { error?: unknown } | null)?.error === 'invalid_code') code = 'invalid_credentials';
+  const retryAfter = code === 'rate_limited' ? secondsToWait(headers.get('Retry-After')) : undefined;
+  return new AuthError(code, `${call}: HTTP ${status}`, { status, retryAfter });
+}
+
+/** `Retry-After` in seconds: a number of seconds, or an HTTP date from now; `undefined` when absent or unreadable. */
+function secondsToWait(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
 // The status table of the README and of AuthErrorCode's TSDoc; test/status-codes.test.ts holds
@@ -74,6 +82,7 @@ const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
   401: 'unauthorized',
   403: 'unauthorized',
   422: 'validation',
+  429: 'rate_limited', // never a logout: the server only asks us to slow down
 };
 const BY_CALL: Partial<Record<AuthCall, Partial<Record<number, AuthErrorCode>>>> = {
   login: { 401: 'invalid_credentials', 404: 'invalid_credentials' }, // 404: no such account

@@ -2,7 +2,7 @@ import { createAccessTokens } from './access-token';
 import { createAuthFetch } from './auth-fetch';
 import { errorForStatus, postAuth } from './auth-request';
 import { createCrossTab, type TabMessage } from './cross-tab';
-import { AuthError } from './errors';
+import { AuthError, type AuthErrorCode } from './errors';
 import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
 import { mfaChallenge } from './mfa';
@@ -16,6 +16,8 @@ import { readGrant } from './token-response';
 import type { AuthCall, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
 type GrantCall = 'login' | 'register' | 'refresh' | 'mfa';
+/** The failures of a sign-in that say its tab is signed out. */
+const SIGNED_OUT_BY: readonly AuthErrorCode[] = ['mfa_required', 'invalid_credentials', 'unauthorized'];
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -36,19 +38,20 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const queue = createNotifyQueue();
   const store = createSessionStore<TUser>(queue);
   const events = createEmitter<AuthEvents<TUser>>(queue);
-  const authOrigin = () => new URL(config.endpoints.url('refresh')).origin;
+  // What identifies a session: its refresh endpoint (realms and tenants on one origin differ by path).
+  const sessionKey = () => config.endpoints.url('refresh');
   let disposed = false;
   const reportError = (error: AuthError) => events.emit('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
   const lock = createSessionLock(
-    crossTab ? () => `tokenkeeper:refresh:${authOrigin()}` : null,
+    crossTab ? () => `tokenkeeper:refresh:${sessionKey()}` : null,
     2 * config.timeoutMs + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
     () => log('lock timeout'),
   );
 
-  const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null) =>
-    postAuth(config.endpoints.prepare(name, sent, accessToken), config.getFetch(), config.timeoutMs);
+  const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void) =>
+    postAuth(config.endpoints.prepare(name, sent, accessToken, onCsrfError), config.getFetch(), config.timeoutMs);
 
   /** Calls `login`, `register`, `mfa` or `refresh` (the latter with the token, when its endpoint wants one). */
   const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
@@ -65,7 +68,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       const challenge = mfaChallenge(body);
       if (challenge) throw challenge;
     }
-    if (!ok) throw errorForStatus(name, status, name === 'refresh' ? config.isRefused(status, body) : body);
+    if (!ok) throw errorForStatus(name, { status, headers }, name === 'refresh' ? config.isRefused(status, body) : body);
     // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
     if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
     return readGrant(body, status, headers, config, name, previous);
@@ -74,8 +77,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   /** Tells the server; a failure is reported, never thrown (memory is already clear). */
   const callLogout = async (name: 'logout' | 'logoutEverywhere', sent: Record<string, unknown> | undefined, accessToken: string | null) => {
     try {
-      const answer = await call(name, sent, accessToken);
-      if (!answer.ok) reportError(errorForStatus(name, answer.status));
+      // Without a CSRF header we could not make, the server is still told: it may refuse, which is reported too.
+      const answer = await call(name, sent, accessToken, reportError);
+      if (!answer.ok) reportError(errorForStatus(name, answer));
     } catch (error) {
       // Offline: the cookie outlives us until the server sees a logout.
       if (error instanceof AuthError) reportError(error);
@@ -117,7 +121,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   const tabs = crossTab
     ? createCrossTab<TUser>(
-        () => `tokenkeeper:${authOrigin()}`,
+        () => `tokenkeeper:${sessionKey()}`,
         (message: TabMessage<TUser>) => {
           log(`other tab: ${message.type}`);
           if (message.type === 'login') hold(message.grant, true);
@@ -129,7 +133,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
           // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
           // And a late message must not replace a newer token.
           else if (store.getState().status !== 'anonymous' && !((store.grant()?.expiresAt ?? -Infinity) > (message.grant.expiresAt ?? Infinity))) {
-            hold(message.grant);
+            // Another account's token is a new session, however it was announced.
+            hold(message.grant, isOtherAccount(store.grant()?.subject, message.grant.subject));
           }
         },
         reportError,
@@ -157,7 +162,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
         // Shared while we still hold the lock, so a tab queued behind us finds it; also when
         // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
-        if (store.epoch() === epoch) tell({ v: 1, type: 'refreshed', grant });
+        // Another account's token (the cookie followed a sign-in elsewhere) starts a new session: the
+        // other tabs must hear it as one, or they would replay the old session's requests in it.
+        if (store.epoch() === epoch) tell({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
         return grant;
       });
     },
@@ -215,6 +222,13 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         await callLogout('logout', undefined, grant.accessToken);
       }
       return session;
+    }).catch((error: AuthError) => {
+      // A second factor asked for or refused: nobody is signed in by this login. A page that never
+      // restored learns it here; a session already known (or a restore on its way) is left alone.
+      if (SIGNED_OUT_BY.includes(error.code) && name !== 'register' && store.getState().status === 'unknown' && !refresher.inFlight()) {
+        endSession('user');
+      }
+      throw error;
     });
   };
   /**
@@ -249,7 +263,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     restore: () => refreshNow(true),
     login: (credentials) => signIn('login', credentials) as Promise<Session<TUser>>,
     register: (fields) => signIn('register', fields),
-    verifyMfa: (challenge) => signIn('mfa', challenge) as Promise<Session<TUser>>,
+    // Only the challenge and the code go out, whatever else the caller's object holds.
+    verifyMfa: ({ mfaToken, code }) => signIn('mfa', { mfaToken, code }) as Promise<Session<TUser>>,
     async logout(logoutOptions) {
       const grant = store.grant();
       logouts++;

@@ -1,3 +1,4 @@
+import { AuthError } from './errors';
 import type { AuthCall, AuthClientOptions, EndpointConfig } from './types';
 
 const DEFAULT_PATHS: Partial<Record<AuthCall, string>> = {
@@ -25,8 +26,12 @@ export interface PreparedCall {
 
 export interface Endpoints {
   url(call: AuthCall): string;
-  /** The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token where it belongs. */
-  prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null): PreparedCall;
+  /**
+   * The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token
+   * where it belongs. Throws `AuthError` when the CSRF header cannot be made, unless `onCsrfError`
+   * is given: then it is told, and the request goes without that header.
+   */
+  prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void): PreparedCall;
   /** The header that carries the token (`tokenHeader.name`). */
   tokenHeaderName: string;
   /** `[header name, value]` that carries `token`. */
@@ -49,14 +54,14 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
     url,
     tokenHeaderName: name,
     tokenHeader,
-    prepare(call, sent, accessToken) {
+    prepare(call, sent, accessToken, onCsrfError) {
       const { method = 'POST', headers, body, bearer = call.startsWith('logout') } = spec(call)!;
       const extra = typeof body === 'function' ? body(sent ?? {}) : body;
       const merged = sent || extra ? { ...sent, ...extra } : undefined;
       const prepared: PreparedCall = {
         url: url(call),
         method: method.toUpperCase(),
-        headers: { ...csrfHeaders(csrf), ...(typeof headers === 'function' ? headers() : headers) },
+        headers: { ...csrfHeaders(csrf, onCsrfError), ...(typeof headers === 'function' ? headers() : headers) },
         body: /^(GET|HEAD)$/i.test(method) ? undefined : merged,
       };
       if (bearer && accessToken) {
@@ -68,10 +73,20 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
   };
 }
 
-/** Double submit: the script-readable cookie's value, read at each call (the server rotates it). */
-function csrfHeaders(csrf: AuthClientOptions['csrf']): Record<string, string> | undefined {
-  if (typeof csrf === 'function') return csrf();
-  if (!csrf) return undefined;
-  const pair = globalThis.document?.cookie.split(/; */).find((cookie) => cookie.startsWith(`${csrf.cookie}=`));
-  return pair ? { [csrf.header]: decodeURIComponent(pair.slice(csrf.cookie.length + 1)) } : undefined;
+/**
+ * Double submit: the script-readable cookie's value, read at each call (the server rotates it). A
+ * value that is not URI-encoded (a cookie tossed from a sibling subdomain) or a `csrf` function that
+ * throws is an `AuthError`: thrown, or told to `onError` and the header left out.
+ */
+function csrfHeaders(csrf: AuthClientOptions['csrf'], onError?: (error: AuthError) => void): Record<string, string> | undefined {
+  try {
+    if (typeof csrf === 'function') return csrf();
+    if (!csrf) return undefined;
+    const pair = globalThis.document?.cookie.split(/; */).find((cookie) => cookie.startsWith(`${csrf.cookie}=`));
+    return pair ? { [csrf.header]: decodeURIComponent(pair.slice(csrf.cookie.length + 1)) } : undefined;
+  } catch (cause) {
+    const error = new AuthError('network', 'CSRF header not sent: its cookie is malformed or the csrf option threw', { cause });
+    if (!onError) throw error;
+    onError(error);
+  }
 }

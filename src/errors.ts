@@ -11,6 +11,8 @@
  * - `server`: a 5xx, or another status the SDK cannot act on (see `status`).
  * - `invalid_response`: a 2xx whose body is not JSON, has no token, or has a malformed token.
  * - `mfa_required`: the login needs a second factor: pass `error.mfaToken` and the user's code to `verifyMfa()`.
+ * - `rate_limited`: the server answered 429 (too many attempts); `retryAfter` says how many seconds to
+ *   wait when the server said. It never ends a session.
  *
  * The code for every status of every call:
  *
@@ -21,7 +23,8 @@
  * | 403 | `unauthorized` | `unauthorized` | `unauthorized`, the session ends | `unauthorized` | `unauthorized` |
  * | 404 | `invalid_credentials` | `server` | `server` | `server` | `server` |
  * | 409 | `server` | `conflict` | `server` | `server` | `server` |
- * | any other (429, 5xx, …) | `server` | `server` | `server` | `server` | `server` |
+ * | 429 | `rate_limited` | `rate_limited` | `rate_limited`, the session stays | `rate_limited` | `rate_limited` |
+ * | any other (5xx, …) | `server` | `server` | `server` | `server` | `server` |
  *
  * @example
  * auth.login(form).catch((error) => { if (isAuthError(error) && error.code === 'invalid_credentials') showWrongPassword() });
@@ -35,7 +38,8 @@ export type AuthErrorCode =
   | 'timeout'
   | 'server'
   | 'invalid_response'
-  | 'mfa_required';
+  | 'mfa_required'
+  | 'rate_limited';
 
 /**
  * The one error class tokenkeeper throws. Its message never contains a token.
@@ -54,11 +58,14 @@ export class AuthError extends Error {
   declare readonly mfaToken?: string;
   /** With `mfa_required`, when the server names them: the second factors it accepts (e.g. `['totp']`). */
   declare readonly mfaMethods?: readonly string[];
+  /** With `rate_limited`, when the server sent `Retry-After`: seconds to wait before trying again. */
+  declare readonly retryAfter?: number;
 
-  constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown; retryAfter?: number | undefined } = {}) {
     super(message, options); // Error reads `cause` from it, only when present
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 }
 

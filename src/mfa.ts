@@ -13,7 +13,8 @@ export function mfaChallenge(body: unknown): AuthError | undefined {
   if (typeof mfaToken === 'string' && (body['mfa_required'] === true || body['mfaRequired'] === true || body['error'] === 'mfa_required')) {
     return Object.assign(new AuthError('mfa_required', 'Second factor required'), {
       mfaToken,
-      mfaMethods: Array.isArray(mfaMethods) ? mfaMethods.map(String) : undefined,
+      // Names only: anything else in the list is dropped, not turned into text.
+      mfaMethods: Array.isArray(mfaMethods) ? mfaMethods.filter((method): method is string => typeof method === 'string') : undefined,
     });
   }
 }

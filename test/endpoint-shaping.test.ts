@@ -144,6 +144,53 @@ describe('csrf', () => {
     expect(refreshes[0]!.headers['x-xsrf-token']).toBe('rotated');
   });
 
+  // Issue 17, property 5: a cookie tossed from a sibling subdomain (`XSRF-TOKEN=%E0%A4%A`) threw a raw
+  // URIError from every auth call, and logout() skipped the server silently.
+  describe('a malformed CSRF cookie', () => {
+    afterEach(() => void (document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT'));
+    const csrf = { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' };
+
+    it('makes login and refresh reject with an AuthError, sending nothing; the session stays', async () => {
+      const logins = spy('/auth/login');
+      const refreshes = spy('/auth/refresh-token');
+      const auth = world.client({ csrf });
+      await auth.login(USER);
+      document.cookie = 'XSRF-TOKEN=%E0%A4%A';
+
+      await expect(auth.refresh()).rejects.toMatchObject({ name: 'AuthError', code: 'network', message: expect.stringMatching(/CSRF/) });
+      await expect(world.client({ csrf }).login(USER)).rejects.toMatchObject({ name: 'AuthError', code: 'network' });
+      expect(refreshes).toHaveLength(0);
+      expect(logins).toHaveLength(1);
+      expect(auth.getState().status).toBe('authenticated');
+    });
+
+    it('logout() still clears memory, still reaches the server (without the header), and reports the CSRF failure', async () => {
+      const logouts = spy('/auth/logout');
+      const auth = world.client({ csrf });
+      await auth.login(USER);
+      const errors: unknown[] = [];
+      auth.on('error', ({ error }) => errors.push(error));
+      document.cookie = 'XSRF-TOKEN=%E0%A4%A';
+
+      await auth.logout();
+
+      expect(auth.getState().status).toBe('anonymous');
+      expect(logouts).toHaveLength(1);
+      expect(logouts[0]!.headers).not.toHaveProperty('x-xsrf-token');
+      expect(world.auth.stats.logouts).toBe(1); // the session ended at the server too
+      expect(errors).toEqual([expect.objectContaining({ name: 'AuthError', code: 'network', message: expect.stringMatching(/CSRF/) })]);
+    });
+
+    it('a csrf function that throws is the same AuthError', async () => {
+      const auth = world.client({
+        csrf: () => {
+          throw new Error('no meta tag');
+        },
+      });
+      await expect(auth.login(USER)).rejects.toMatchObject({ name: 'AuthError', code: 'network', cause: expect.objectContaining({ message: 'no meta tag' }) });
+    });
+  });
+
   it('sends no header while the cookie is missing; a function adds its own headers', async () => {
     const logins = spy('/auth/login');
     await world.client({ csrf: { cookie: 'XSRF-TOKEN', header: 'X-XSRF-TOKEN' } }).login(USER);

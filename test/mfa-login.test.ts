@@ -36,8 +36,32 @@ describe('a login that needs a second factor', () => {
     const error = await challenge(auth);
     await expect(auth.verifyMfa({ mfaToken: error.mfaToken!, code: '000000' })).rejects.toMatchObject({ code: 'invalid_credentials' });
     await expect(auth.verifyMfa({ mfaToken: 'forged.challenge.token', code: '123456' })).rejects.toMatchObject({ code: 'unauthorized' });
-    expect(auth.getState().status).not.toBe('authenticated');
+    expect(auth.getState().status).toBe('anonymous'); // the contract's word, not `unknown` (issue 17, property 10)
     expect(await auth.getAccessToken()).toBeNull();
+  });
+
+  // Issue 17, property 10: what the last compaction broke, mended.
+  it('verifyMfa sends the challenge and the code, nothing else the caller passed', async () => {
+    const bodies: unknown[] = [];
+    world.server.use(http.post(`${API}/auth/mfa/verify`, async ({ request }) => void bodies.push(await request.clone().json())));
+    const auth = world.client();
+    const error = await challenge(auth);
+    const code = await generateTotp(totpSecret);
+    const careless = { mfaToken: error.mfaToken!, code, password: credentials.password, email: credentials.email };
+
+    await auth.verifyMfa(careless);
+
+    expect(bodies).toEqual([{ mfaToken: error.mfaToken, code }]);
+  });
+
+  it("only the second step's 401 invalid_code is a wrong code; for register it is unauthorized", async () => {
+    world.server.use(http.post(`${API}/auth/register`, () => HttpResponse.json({ error: 'invalid_code' }, { status: 401 })));
+    await expect(world.client().register({ email: 'x@example.com', password: 'pw-pw-pw-pw' })).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('mfaMethods keeps the names the server gave and drops anything that is not one', async () => {
+    world.server.use(http.post(`${API}/auth/login`, () => HttpResponse.json({ mfa_required: true, mfa_token: 't1', mfa_methods: ['totp', 42, { x: 1 }, null, 'webauthn'] }, { status: 401 })));
+    expect((await challenge(world.client())).mfaMethods).toEqual(['totp', 'webauthn']);
   });
 
   it.each([

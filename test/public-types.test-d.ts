@@ -33,7 +33,7 @@ expectTypeOf<AuthState>().not.toHaveProperty('accessToken');
 
 expectTypeOf<AuthError['code']>().toEqualTypeOf<AuthErrorCode>();
 expectTypeOf<AuthErrorCode>().toEqualTypeOf<
-  'invalid_credentials' | 'conflict' | 'validation' | 'unauthorized' | 'network' | 'timeout' | 'server' | 'invalid_response' | 'mfa_required'
+  'invalid_credentials' | 'conflict' | 'validation' | 'unauthorized' | 'network' | 'timeout' | 'server' | 'invalid_response' | 'mfa_required' | 'rate_limited'
 >();
 
 // @ts-expect-error: baseUrl is required

@@ -102,6 +102,38 @@ describe('a request waiting for its refresh', () => {
     expect(logins).toEqual([expect.objectContaining({ email: OTHER_USER.email })]);
   });
 
+  // Issue 17, property 2: the tab whose refresh brought the other account's token tells its tabs
+  // of a new session, not a refresh, so none of them replays a request of the old one.
+  it('is not replayed in a tab whose sibling tab refreshed into another account', async () => {
+    const tabA = world.client({ crossTab: true });
+    const tabB = world.client({ crossTab: true });
+    await tabB.restore(); // listening
+    await tabA.login(USER);
+    await vi.waitFor(() => expect(tabB.getState().status).toBe('authenticated'));
+    const elsewhere = world.client(); // a window that shares no channel
+    await elsewhere.login(OTHER_USER); // the shared cookie now holds Carol's session
+    world.serverClock.skew = 400_000; // Alice's token is refused from now on
+    const logins: unknown[] = [];
+    tabB.on('login', ({ user }) => logins.push(user));
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    world.server.use(
+      http.post(world.echoUrl, async () => {
+        await answered; // tab B's request is at the server while tab A refreshes
+        return undefined;
+      }),
+    );
+
+    const pending = tabB.authFetch(world.echoUrl, { method: 'POST', body: 'alice pays' });
+    await tabA.refresh(); // brings Carol's token, and tells tab B
+    await vi.waitFor(() => expect(tabB.getState().user).toMatchObject({ email: OTHER_USER.email }));
+    answer();
+
+    expect((await pending).status).toBe(401); // Alice's request ends with her refused token
+    expect(world.seen.filter((s) => s.body === 'alice pays').map((s) => subjectOf(s.authorization))).toEqual([USER.email]);
+    expect(logins).toEqual([expect.objectContaining({ email: OTHER_USER.email })]); // announced as a new session
+  });
+
   it('is still replayed after an ordinary refresh within the same session', async () => {
     const auth = world.client();
     await auth.login(USER);

@@ -13,7 +13,7 @@ const CALLS = ['login', 'register', 'refresh', 'logout', 'verifyMfa'] as const;
 type Call = (typeof CALLS)[number];
 const PATHS: Record<Call, string> = { login: 'login', register: 'register', refresh: 'refresh-token', logout: 'logout', verifyMfa: 'mfa/verify' };
 /** Statuses tried under an "any other" row, besides those the table names. */
-const OTHERS = [402, 405, 410, 418, 429, 500, 501, 502, 503, 504];
+const OTHERS = [402, 405, 410, 418, 500, 501, 502, 503, 504];
 
 /** `{ 'login 401': 'invalid_credentials', … }` from the markdown table that starts with `| status | login |`. */
 function parseTable(text: string): Record<string, string> {
