@@ -8,9 +8,10 @@ import { API, FOREIGN, OTHER_USER, setupWorld, USER } from '../support/world';
 import { installLeakProbes } from './probes';
 
 /**
- * Random schedules of parallel requests (some redirected to another origin), expiries, refresh
- * outcomes, aborts, logins as either of two accounts, logouts (some from inside listeners),
- * restores and disposals across simulated tabs, checked against the invariants users rely on.
+ * Random schedules of parallel requests (some redirected to another origin, some as Request objects
+ * with bodies), expiries, refresh outcomes, aborts, logins as either of two accounts (in a tab, or in
+ * a window that shares no channel, so another account's token arrives by refresh), logouts (some from
+ * inside listeners), restores and disposals across simulated tabs, checked against the invariants users rely on.
  * Seeded and reproducible: CHAOS_SEED=<seed> CHAOS_RUNS=<n> npm test -- test/chaos
  */
 const RUNS = Number(process.env['CHAOS_RUNS'] ?? 500);
@@ -26,10 +27,11 @@ type RefreshMode = 'ok' | 'slow' | 'drop' | '503' | '401' | 'reuse';
 type Target = 'api' | 'foreign' | 'redirected';
 type Trigger = 'login' | 'refresh' | 'state';
 type Command =
-  | { kind: 'fetch'; tab: number; post: boolean; target: Target; abortAfterMs: number | null }
+  | { kind: 'fetch'; tab: number; post: boolean; asRequest: boolean; target: Target; abortAfterMs: number | null }
   | { kind: 'expire-server' | 'expire-client' }
   | { kind: 'mode'; mode: RefreshMode }
   | { kind: 'login'; tab: number; account: number }
+  | { kind: 'login-elsewhere'; account: number }
   | { kind: 'logout-within'; tab: number; on: Trigger }
   | { kind: 'logout' | 'restore' | 'refresh' | 'dispose' | 'token'; tab: number };
 interface Step {
@@ -44,10 +46,11 @@ interface Schedule {
 
 const tab = fc.nat(2);
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), target: fc.constantFrom<Target>('api', 'api', 'foreign', 'redirected'), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fetch' as const), tab, post: fc.boolean(), asRequest: fc.boolean(), target: fc.constantFrom<Target>('api', 'api', 'foreign', 'redirected'), abortAfterMs: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 4 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('expire-server' as const, 'expire-client' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('mode' as const), mode: fc.constantFrom<RefreshMode>('ok', 'slow', 'drop', '503', '401', 'reuse') }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('login' as const), tab, account: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('login-elsewhere' as const), account: fc.nat(1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('logout-within' as const), tab, on: fc.constantFrom<Trigger>('login', 'refresh', 'state') }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('logout' as const, 'restore' as const, 'refresh' as const, 'dispose' as const, 'token' as const), tab }) },
 );
@@ -192,11 +195,12 @@ async function runSchedule(
         // Each call carries its own id, so its first send and its replay can be paired up.
         const base = { api: world.echoUrl, foreign: `${FOREIGN}/data`, redirected: movedUrl }[command.target];
         const url = `${base}?call=${++calls}`;
-        return client!.authFetch(url, {
+        const init: RequestInit = {
           method: command.post ? 'POST' : 'GET',
           ...(command.post ? { body: JSON.stringify({ n: 1 }), headers: { 'Content-Type': 'application/json' } } : {}),
           signal: controller.signal,
-        });
+        };
+        return command.asRequest ? client!.authFetch(new Request(url, init)) : client!.authFetch(url, init);
       }
       case 'expire-server':
         world.serverClock.skew += 400_000;
@@ -209,6 +213,12 @@ async function runSchedule(
         return Promise.resolve();
       case 'login':
         return client!.login(ACCOUNTS[command.account]!);
+      case 'login-elsewhere': {
+        // A window that shares no channel signs in: the shared cookie now holds its session, and the
+        // tabs learn of it only from their next refresh's answer.
+        const elsewhere = world.client({ crossTab: false, timeout: 1_000 });
+        return elsewhere.login(ACCOUNTS[command.account]!).finally(() => elsewhere.dispose());
+      }
       case 'logout-within': {
         // App code that signs out while being told of something: a login, a refresh, a state change.
         const off = command.on === 'state' ? client!.subscribe(() => later()) : client!.on(command.on, () => later());
@@ -311,7 +321,9 @@ async function runSchedule(
 
   // 7. No request is replayed under another session (tabs that share no channel cannot know about
   // each other's logins, but still never replay under another account). Redirected calls are never replayed.
-  const coordinated = plan.crossTab || plan.tabs === 1;
+  // A window that shares no channel may sign in at any time: then the tabs can only keep to one account.
+  const signedInElsewhere = plan.steps.some(({ command }) => command.kind === 'login-elsewhere');
+  const coordinated = (plan.crossTab || plan.tabs === 1) && !signedInElsewhere;
   const sends = new Map<string, string[]>();
   for (const { url, authorization } of world.seen) {
     const call = new URL(url).searchParams.get('call');
