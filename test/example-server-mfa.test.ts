@@ -5,17 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT, decodeJwt } from 'jose';
-import { Secret, TOTP } from 'otpauth';
 import { describe, expect, it, vi } from 'vitest';
 import { DEMO_USER, startServer } from '../examples/server/index.mjs';
-import { call, cookieOf, login, refresh, sessionOf, START, useServers, type Servers, type Session } from './example-server-calls';
+import { call, codeAt, cookieOf, login, mfaUsers, otherThan, refresh, sessionOf, START, useServers, type Servers } from './example-server-calls';
 import { describeWithRedis } from './support/redis';
 import { startServerProcess } from './support/server-process.mjs';
 
-/** The code an authenticator app shows for `secret` at `at`. */
-const codeAt = (secret: string, at: number) =>
-  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
-const otherThan = (code: string) => (code === '000000' ? '111111' : '000000');
 
 describe('otpauth', () => {
   it('gives RFC 6238 appendix B codes (SHA-1), truncated to 6 digits', () => {
@@ -34,32 +29,7 @@ describeWithRedis('two instances, one Redis store', (redis) => {
 
 function mfaContract(servers: Servers) {
   const { clock } = servers;
-  const code = (secret: string) => codeAt(secret, clock.now);
-
-  /** A new user, signed in on instance a. */
-  async function newUser(): Promise<Session & { email: string; password: string }> {
-    const email = `u-${randomUUID()}@example.com`;
-    const password = 'long-enough';
-    const session = await sessionOf(await call(servers.a, 'POST', '/auth/register', { body: { email, password } }));
-    return { ...session, email, password };
-  }
-
-  /** A new user with a confirmed second factor; the clock moved on past the confirming code's window. */
-  async function enrolledUser() {
-    const user = await newUser();
-    const enrolled = await call(servers.a, 'POST', '/auth/mfa/enroll', { token: user.token });
-    const { secret } = (await enrolled.json()) as { secret: string };
-    expect((await call(servers.b, 'POST', '/auth/mfa/confirm', { token: user.token, body: { code: code(secret) } })).status).toBe(204);
-    clock.now += 60_000;
-    return { ...user, secret };
-  }
-
-  async function challenge(user: { email: string; password: string }): Promise<string> {
-    const res = await login(servers.a, user.email, user.password);
-    expect(res.status).toBe(401);
-    return ((await res.json()) as { mfaToken: string }).mfaToken;
-  }
-  const verify = (body: unknown, on = servers.b) => call(on, 'POST', '/auth/mfa/verify', { body });
+  const { code, newUser, enrolledUser, challenge, verify } = mfaUsers(servers);
 
   describe('login with a second factor', () => {
     it('answers 401 mfa_required with a challenge and no session; verify answers like login', async () => {
