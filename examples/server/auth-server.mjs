@@ -47,6 +47,8 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  *   browsers that block third-party cookies keep them for the SPA's site; default true
  * @property {boolean | import('./dpop.mjs').DpopOptions} [dpop] DPoP (RFC 9449), default false (main.mjs:
  *   on unless DPOP=0): a token call with a valid proof gets a token bound to its key; calls without one get bearer tokens
+ * @property {import('./index.d.mts').GuessingLimits} [limits] tries before `429` + `Retry-After`, default
+ *   5 codes per account per 900-second window
  */
 
 /** The calls that issue access tokens: a DPoP proof on them binds the token to its key. */
@@ -63,9 +65,13 @@ export function createAuthApp(options = {}) {
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
     logDemoTotp = false, issuer = 'tokenkeeper example', crossSite = false, partitioned = true, dpop: dpopOptions = false,
   } = options;
+  const { codesPerAccount = 5, window = 900 } = options.limits ?? {};
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
-  const mfa = createMfa({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey });
+  const mfa = createMfa({
+    store, now, codesPerAccount, windowMs: window * 1000,
+    key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey,
+  });
   // The nonce key is derived from the same configured secret, so every instance agrees on nonces.
   const dpop = dpopOptions
     ? createDpop({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey, options: dpopOptions === true ? {} : dpopOptions })

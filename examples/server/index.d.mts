@@ -55,6 +55,20 @@ export interface AuthAppOptions {
    * @default false (`main.mjs`: on, unless `DPOP=0`)
    */
   dpop?: boolean | DpopOptions;
+  /**
+   * How much guessing is answered before `429 { error: 'too_many_attempts' }` with `Retry-After`
+   * (seconds). Every try is taken before it is checked, so parallel guesses, on any instance,
+   * cannot outrun the count. `main.mjs`: `LIMIT_CODES_PER_ACCOUNT`, `LIMIT_WINDOW`.
+   * @default { codesPerAccount: 5, window: 900 }
+   */
+  limits?: GuessingLimits;
+}
+
+export interface GuessingLimits {
+  /** Wrong TOTP codes per account per window, login challenges, confirm and disable together; a right one clears the count. @default 5 */
+  codesPerAccount?: number;
+  /** Seconds from a key's first try, on the store's clock (the memory store's is `now`, Redis's its own). @default 900 */
+  window?: number;
 }
 
 export interface DpopOptions {

@@ -115,14 +115,15 @@ export function createMemoryStore({ now = Date.now } = {}) {
     async deleteMfa(userId) {
       mfa.delete(userId);
     },
-    async countMfaFailure(challengeId, ttlMs) {
-      const counter = live(counters, challengeId) ?? { count: 0, evictAt: now() + ttlMs };
+    async takeAttempt(key, limit, windowMs) {
+      const counter = live(counters, key) ?? { count: 0, evictAt: now() + windowMs };
+      if (counter.count >= limit) return { taken: false, retryAfterMs: counter.evictAt - now() };
       counter.count += 1;
-      counters.set(challengeId, counter);
-      return counter.count;
+      counters.set(key, counter);
+      return { taken: true, left: limit - counter.count };
     },
-    async mfaFailures(challengeId) {
-      return live(counters, challengeId)?.count ?? 0;
+    async clearAttempts(key) {
+      counters.delete(key);
     },
     async useOnce(key, ttlMs) {
       const evictAt = onceKeys.get(key);
