@@ -185,6 +185,16 @@ function storeContract(open: () => Promise<Instances>) {
       await b.clearAttempts('mfa:u1');
       expect(await a.takeAttempt('mfa:u1', 2, 60_000)).toEqual({ taken: true, left: 1 });
     });
+
+    it('makes rate-limiter-flexible limiters that share their counters between instances', async () => {
+      const { a, b } = await instances();
+      const [onA, onB] = [a, b].map((store) => store.rateLimiter({ keyPrefix: 'test', points: 2, duration: 60 }));
+      await onA!.consume('ann');
+      await onB!.consume('ann');
+      await expect(onA!.consume('ann')).rejects.toMatchObject({ remainingPoints: 0, msBeforeNext: expect.any(Number) });
+      await onB!.delete('ann');
+      expect((await onA!.consume('ann')).remainingPoints).toBe(1);
+    });
   });
 
   it('shares the access token generation', async () => {

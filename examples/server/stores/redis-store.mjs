@@ -2,6 +2,7 @@
 // and refresh token rotation is one atomic script (see redis-scripts.mjs), so two instances
 // receiving the same token at once behave exactly as one instance would.
 import { randomUUID } from 'node:crypto';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, defineScript } from 'redis';
 import * as lua from './redis-scripts.mjs';
 
@@ -163,6 +164,8 @@ export async function createRedisStore({ url, prefix = 'tk:' }) {
     async clearAttempts(name) {
       await client.del(key.attempts(name));
     },
+    rateLimiter: ({ keyPrefix, ...options }) =>
+      new RateLimiterRedis({ storeClient: client, useRedisPackage: true, keyPrefix: `${prefix}${keyPrefix}`, ...options }),
     async useOnce(name, ttlMs) {
       return (await client.set(key.once(name), '1', { NX: true, PX: ttlMs })) === 'OK';
     },
