@@ -2,6 +2,7 @@
 // two setups they run against: one instance on the memory store, and two instances sharing a
 // Redis store (every other call goes to the other one, as behind a load balancer).
 import { randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { createRedisStore, startServer, type AuthStore, type RunningServer, type StartServerOptions } from '../examples/server/index.mjs';
 import type { RedisServer } from './support/redis-server.mjs';
@@ -87,4 +88,43 @@ export function useServers(redis?: () => RedisServer, options: StartServerOption
     await Promise.all(stores.map((store) => store.close()));
   });
   return servers;
+}
+
+/** The code an authenticator app shows for `secret` at `at`. */
+export const codeAt = (secret: string, at: number): string =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
+export const otherThan = (code: string): string => (code === '000000' ? '111111' : '000000');
+
+/** Users of `servers` with and without a second factor, made on instance a, and their calls. */
+export function mfaUsers(servers: Servers) {
+  const { clock } = servers;
+  const code = (secret: string) => codeAt(secret, clock.now);
+
+  /** A new user, signed in on instance a. */
+  async function newUser(): Promise<Session & { email: string; password: string }> {
+    const email = `u-${randomUUID()}@example.com`;
+    const password = 'long-enough';
+    const session = await sessionOf(await call(servers.a, 'POST', '/auth/register', { body: { email, password } }));
+    return { ...session, email, password };
+  }
+
+  /** A new user with a confirmed second factor; the clock moved on past the confirming code's window. */
+  async function enrolledUser() {
+    const user = await newUser();
+    const enrolled = await call(servers.a, 'POST', '/auth/mfa/enroll', { token: user.token });
+    const { secret } = (await enrolled.json()) as { secret: string };
+    expect((await call(servers.b, 'POST', '/auth/mfa/confirm', { token: user.token, body: { code: code(secret) } })).status).toBe(204);
+    clock.now += 60_000;
+    return { ...user, secret };
+  }
+
+  /** A login challenge (`mfaToken`) of a user with a second factor, from instance a. */
+  async function challenge(user: { email: string; password: string }): Promise<string> {
+    const res = await login(servers.a, user.email, user.password);
+    expect(res.status).toBe(401);
+    return ((await res.json()) as { mfaToken: string }).mfaToken;
+  }
+  const verify = (body: unknown, on = servers.b) => call(on, 'POST', '/auth/mfa/verify', { body });
+
+  return { code, newUser, enrolledUser, challenge, verify };
 }

@@ -153,17 +153,6 @@ function storeContract(open: () => Promise<Instances>) {
       expect(await b.getMfa('u1')).toBeUndefined();
     });
 
-    it('counts wrong codes per challenge across instances, concurrently, and forgets them with the challenge', async () => {
-      const { a, b } = await instances();
-      const counts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).countMfaFailure('c1', 80)));
-      expect(counts.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expect(await a.mfaFailures('c1')).toBe(10);
-      expect(await a.mfaFailures('c2')).toBe(0);
-      await sleep(160);
-      expect(await b.mfaFailures('c1')).toBe(0);
-      expect(await b.countMfaFailure('c1', 80)).toBe(1);
-    });
-
     it('useOnce lets one of many concurrent callers through, and again after the time to live', async () => {
       const { a, b } = await instances();
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).useOnce('u1:step:123', 60)));
@@ -171,6 +160,40 @@ function storeContract(open: () => Promise<Instances>) {
       expect(await a.useOnce('u1:step:124', 60)).toBe(true);
       await sleep(140);
       expect(await b.useOnce('u1:step:123', 60)).toBe(true);
+    });
+  });
+
+  describe('guessing limits', () => {
+    it('takes at most `limit` tries per window across instances, concurrently, and counts again after it', async () => {
+      const { a, b } = await instances();
+      const takes = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).takeAttempt('mfa:u1', 5, 120)));
+      expect(takes.flatMap((take) => (take.taken ? [take.left] : [])).sort()).toEqual([0, 1, 2, 3, 4]);
+      for (const take of takes) {
+        if (take.taken) continue;
+        expect(take.retryAfterMs).toBeGreaterThan(0);
+        expect(take.retryAfterMs).toBeLessThanOrEqual(120);
+      }
+      expect(await b.takeAttempt('mfa:u2', 5, 120)).toEqual({ taken: true, left: 4 });
+      await sleep(200);
+      expect(await b.takeAttempt('mfa:u1', 5, 120)).toEqual({ taken: true, left: 4 });
+    });
+
+    it('clearAttempts starts a count again', async () => {
+      const { a, b } = await instances();
+      for (let i = 0; i < 2; i++) await a.takeAttempt('mfa:u1', 2, 60_000);
+      expect((await b.takeAttempt('mfa:u1', 2, 60_000)).taken).toBe(false);
+      await b.clearAttempts('mfa:u1');
+      expect(await a.takeAttempt('mfa:u1', 2, 60_000)).toEqual({ taken: true, left: 1 });
+    });
+
+    it('makes rate-limiter-flexible limiters that share their counters between instances', async () => {
+      const { a, b } = await instances();
+      const [onA, onB] = [a, b].map((store) => store.rateLimiter({ keyPrefix: 'test', points: 2, duration: 60 }));
+      await onA!.consume('ann');
+      await onB!.consume('ann');
+      await expect(onA!.consume('ann')).rejects.toMatchObject({ remainingPoints: 0, msBeforeNext: expect.any(Number) });
+      await onB!.delete('ann');
+      expect((await onA!.consume('ann')).remainingPoints).toBe(1);
     });
   });
 

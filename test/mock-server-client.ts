@@ -1,6 +1,6 @@
 // Raw HTTP calls to the mock server, as the tests of its second factor and device list make them:
 // Node, so a test can read Set-Cookie and present a chosen cookie (the header wins over MSW's jar).
-import { setupServer } from 'msw/node';
+import { setupServer, type SetupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { createAuthServer, type AuthServer, type AuthServerOptions } from 'tokenkeeper/msw';
 
@@ -12,7 +12,12 @@ export const START = Date.parse('2030-01-01T00:00:00Z');
  * A mock server at {@link API} for the file's tests, on a clock that starts at {@link START}
  * before each test; `reset()` after each.
  */
-export function useMockServer(options: Omit<AuthServerOptions, 'baseUrl' | 'now'>): { auth: AuthServer; clock: { now: number } } {
+export function useMockServer(options: Omit<AuthServerOptions, 'baseUrl' | 'now'>): {
+  auth: AuthServer;
+  clock: { now: number };
+  /** The MSW server: `server.use(...)` puts handlers of another mock first, for one test. */
+  server: SetupServer;
+} {
   const clock = { now: START };
   const auth = createAuthServer({ ...options, baseUrl: API, now: () => clock.now });
   const server = setupServer(...auth.handlers);
@@ -25,7 +30,7 @@ export function useMockServer(options: Omit<AuthServerOptions, 'baseUrl' | 'now'
     auth.reset();
   });
   afterAll(() => server.close());
-  return { auth, clock };
+  return { auth, clock, server };
 }
 
 export interface CallOptions {
@@ -35,10 +40,12 @@ export interface CallOptions {
   body?: unknown;
   userAgent?: string;
   credentials?: RequestCredentials;
+  /** More headers, e.g. `X-Forwarded-For` to stand for a client address. */
+  headers?: Record<string, string>;
 }
 
 export function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
-  const { token, cookie, body, userAgent, credentials = 'include' } = options;
+  const { token, cookie, body, userAgent, credentials = 'include', headers = {} } = options;
   return fetch(`${API}${path}`, {
     method,
     credentials,
@@ -47,6 +54,7 @@ export function call(method: string, path: string, options: CallOptions = {}): P
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(userAgent ? { 'User-Agent': userAgent } : {}),
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });

@@ -5,6 +5,7 @@ import { createAccessTokens } from './access-tokens.mjs';
 import { createDpop } from './dpop.mjs';
 import { CSRF_CHECKED, CSRF_HEADER, createCsrf } from './csrf.mjs';
 import { HttpError, accessToken as presentedAccessToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
+import { createLoginLimits } from './login-limits.mjs';
 import { createMfa } from './mfa.mjs';
 import { mfaRoutes } from './mfa-routes.mjs';
 import { hashPassword, verifyPassword } from './passwords.mjs';
@@ -47,6 +48,8 @@ export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password',
  *   browsers that block third-party cookies keep them for the SPA's site; default true
  * @property {boolean | import('./dpop.mjs').DpopOptions} [dpop] DPoP (RFC 9449), default false (main.mjs:
  *   on unless DPOP=0): a token call with a valid proof gets a token bound to its key; calls without one get bearer tokens
+ * @property {import('./index.d.mts').GuessingLimits} [limits] tries before `429` + `Retry-After`, default
+ *   10 passwords per email and 100 per client address, 5 codes per account, per 900-second window
  */
 
 /** The calls that issue access tokens: a DPoP proof on them binds the token to its key. */
@@ -63,9 +66,17 @@ export function createAuthApp(options = {}) {
     users: seedUsers = [DEMO_USER], now = Date.now, cookieName = 'tk_refresh', maxBodyBytes = 16 * 1024, log,
     logDemoTotp = false, issuer = 'tokenkeeper example', crossSite = false, partitioned = true, dpop: dpopOptions = false,
   } = options;
+  const {
+    passwordsPerAccount = 10, passwordsPerAddress = 100, codesPerAccount = 5, window = 900,
+    clientAddress = (req) => req.socket.remoteAddress ?? '',
+  } = options.limits ?? {};
   const store = options.store ?? createMemoryStore({ now });
   const refreshTokens = createRefreshTokens({ store, ttl: refreshTokenTtl, reuseInterval, now });
-  const mfa = createMfa({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey });
+  const mfa = createMfa({
+    store, now, codesPerAccount, windowMs: window * 1000,
+    key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey,
+  });
+  const loginLimits = createLoginLimits({ store, perAccount: passwordsPerAccount, perAddress: passwordsPerAddress, windowSeconds: window });
   // The nonce key is derived from the same configured secret, so every instance agrees on nonces.
   const dpop = dpopOptions
     ? createDpop({ store, now, key: () => /** @type {NonNullable<typeof signingKey>} */ (signingKey).challengeKey, options: dpopOptions === true ? {} : dpopOptions })
@@ -200,9 +211,12 @@ export function createAuthApp(options = {}) {
   const routes = {
     async 'POST /auth/login'(req, res) {
       const { email, password } = await credentials(req);
+      const address = clientAddress(req);
+      await loginLimits.attempt(email, address);
       const user = await store.findUserByEmail(email);
       const valid = await verifyPassword(password, user?.passwordHash ?? dummyHash);
       if (!user || !valid) throw new HttpError(401, 'invalid_credentials');
+      await loginLimits.succeeded(email, address);
       const mfaState = await store.getMfa(user.id);
       if (mfaState?.enrolled) {
         // 401, not 200: a client that knows nothing of a second factor must not take this for a session.

@@ -21,6 +21,13 @@ export class HttpError extends Error {
 }
 
 /**
+ * The answer to a guessing limit: `429 { error: 'too_many_attempts' }` with `Retry-After` in whole seconds.
+ * @param {number} retryAfterMs
+ */
+export const tooManyAttempts = (retryAfterMs) =>
+  new HttpError(429, 'too_many_attempts', {}, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+
+/**
  * Reads a JSON body of at most `limit` bytes.
  * @param {Req} req @param {number} limit
  * @returns {Promise<unknown>} undefined for an empty body
@@ -92,7 +99,7 @@ export function handleCors(req, res, allowedOrigins, extraHeaders = []) {
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
-    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce');
+    res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, DPoP-Nonce, Retry-After');
   }
   if (req.method !== 'OPTIONS') return false;
   if (allowed) {

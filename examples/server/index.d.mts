@@ -55,6 +55,31 @@ export interface AuthAppOptions {
    * @default false (`main.mjs`: on, unless `DPOP=0`)
    */
   dpop?: boolean | DpopOptions;
+  /**
+   * How much guessing is answered before `429 { error: 'too_many_attempts' }` with `Retry-After`
+   * (seconds). Every try is taken before it is checked, so parallel guesses, on any instance,
+   * cannot outrun the count. `main.mjs`: `LIMIT_PASSWORDS_PER_ACCOUNT`, `LIMIT_PASSWORDS_PER_ADDRESS`,
+   * `LIMIT_CODES_PER_ACCOUNT`, `LIMIT_WINDOW`.
+   * @default { passwordsPerAccount: 10, passwordsPerAddress: 100, codesPerAccount: 5, window: 900 }
+   */
+  limits?: GuessingLimits;
+}
+
+export interface GuessingLimits {
+  /** Wrong passwords per email (any case), whether or not it has an account, per window; a right one clears the count. @default 10 */
+  passwordsPerAccount?: number;
+  /** Wrong passwords per client address per window; a right one gives its try back. @default 100 */
+  passwordsPerAddress?: number;
+  /** Wrong TOTP codes per account per window, login challenges, confirm and disable together; a right one clears the count. @default 5 */
+  codesPerAccount?: number;
+  /**
+   * Seconds from a key's first try. Password counts run on the limiter's own clock (real time);
+   * code counts on the store's (the memory store's is `now`, Redis's its own).
+   * @default 900
+   */
+  window?: number;
+  /** The client address passwords are counted by. Behind a proxy, read it from the header that proxy sets. @default the socket's remote address */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 export interface DpopOptions {

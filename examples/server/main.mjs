@@ -22,6 +22,12 @@ async function main() {
     accessTokenTtl: numberFromEnv('ACCESS_TOKEN_TTL', 60),
     refreshTokenTtl: numberFromEnv('REFRESH_TOKEN_TTL', 86400),
     reuseInterval: numberFromEnv('REUSE_INTERVAL', 10, 0),
+    limits: {
+      passwordsPerAccount: numberFromEnv('LIMIT_PASSWORDS_PER_ACCOUNT', 10),
+      passwordsPerAddress: numberFromEnv('LIMIT_PASSWORDS_PER_ADDRESS', 100),
+      codesPerAccount: numberFromEnv('LIMIT_CODES_PER_ACCOUNT', 5),
+      window: numberFromEnv('LIMIT_WINDOW', 900),
+    },
     allowedOrigins: origins,
     crossSite,
     dpop,

@@ -1,31 +1,26 @@
 // The second factor: login's second step (POST /auth/mfa/verify) and a signed-in user's TOTP
 // settings (status, enrol, confirm, disable). Wire format: ../../README.md#wire-protocol.
-import { HttpError, sendJson } from './http.mjs';
-import { MAX_WRONG_CODES } from './mfa.mjs';
+import { HttpError, sendJson, tooManyAttempts } from './http.mjs';
 import { newSecret, otpauthUrl } from './totp.mjs';
 
 /** @typedef {import('./account-context.d.mts').AccountContext} AccountContext @typedef {import('./account-context.d.mts').Route} Route */
-
-/** @param {'wrong' | 'replayed'} check @param {number} attemptsLeft @param {number} status */
-const invalidCode = (status, check, attemptsLeft) =>
-  new HttpError(status, 'invalid_code', { attemptsLeft, ...(check === 'replayed' ? { reason: 'replayed' } : {}) });
 
 /** @param {AccountContext} context @returns {Record<string, Route>} */
 export function mfaRoutes(context) {
   const { store, mfa } = context;
 
   /**
-   * A signed-in user's code. Wrong ones count per account, so an access token alone cannot guess
-   * its way to turning the second factor off. 422, not 401: the access token is fine.
-   * @param {import('./stores/index.d.mts').StoredUser} user @param {string} secret @param {unknown} code
+   * Returns when the code is right; throws the 429 when the account has no tries left, else
+   * `status` with `invalid_code` (401 at login; 422 in the settings, where the access token is fine).
+   * @param {import('./stores/index.d.mts').StoredUser} user @param {string} secret @param {unknown} code @param {number} status
    */
-  async function accountCode(user, secret, code) {
-    const counter = `account:${user.id}`;
-    if ((await mfa.failures(counter)) >= MAX_WRONG_CODES) throw new HttpError(429, 'too_many_attempts');
+  async function checkCode(user, secret, code, status) {
+    const attempt = await mfa.attempt(user.id);
+    if (!attempt.taken) throw tooManyAttempts(attempt.retryAfterMs);
     const check = await mfa.check(user.id, secret, code);
-    if (check === 'ok') return;
+    if (check === 'ok') return mfa.succeeded(user.id);
     context.demoCode(user, secret);
-    throw invalidCode(422, check, await mfa.fail(counter));
+    throw new HttpError(status, 'invalid_code', { attemptsLeft: attempt.left, ...(check === 'replayed' ? { reason: 'replayed' } : {}) });
   }
 
   /**
@@ -40,7 +35,7 @@ export function mfaRoutes(context) {
     if (typeof code !== 'string') throw new HttpError(400, 'invalid_request', { message: 'expected JSON { code }' });
     const state = await store.getMfa(user.id);
     if (!state || !allowed(state)) throw new HttpError(409, refusal);
-    await accountCode(user, state.secret, code);
+    await checkCode(user, state.secret, code, 422);
     await change(user.id, state);
     sendJson(res, 204);
   };
@@ -55,11 +50,7 @@ export function mfaRoutes(context) {
       const user = challenge ? await store.findUserById(challenge.userId) : undefined;
       const state = user ? await store.getMfa(user.id) : undefined;
       if (!challenge || !user || !state?.enrolled) throw new HttpError(401, 'invalid_mfa_token');
-      const check = await mfa.check(user.id, state.secret, code);
-      if (check !== 'ok') {
-        context.demoCode(user, state.secret);
-        throw invalidCode(401, check, await mfa.fail(`challenge:${challenge.id}`));
-      }
+      await checkCode(user, state.secret, code, 401);
       // A challenge signs in once, on whichever instance sees it first.
       if (!(await mfa.spend(challenge.id))) throw new HttpError(401, 'invalid_mfa_token');
       context.signedIn();

@@ -1,12 +1,10 @@
-// The second factor's rules over the store: the stateless login challenge (`mfaToken`), wrong-code
-// counters and the replay guard. A challenge is a signed JWT, not a stored record: any instance
-// that shares the signing configuration accepts it; only its counters live in the store.
+// The second factor's rules over the store: the stateless login challenge (`mfaToken`), the tries
+// per account and the replay guard. A challenge is a signed JWT, not a stored record: any instance
+// that shares the signing configuration accepts it.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { PERIOD, matchStep } from './totp.mjs';
 
-/** Wrong codes a challenge, or an account's confirm/disable, survives. */
-export const MAX_WRONG_CODES = 5;
 /** Seconds a challenge lives. */
 const CHALLENGE_TTL = 300;
 const TYP = 'mfa+jwt';
@@ -17,8 +15,10 @@ const TYP = 'mfa+jwt';
  * @param {() => Uint8Array} options.key HS256 key for challenges, never the access tokens' key
  *   (a function: the key is known once the app's configuration is loaded)
  * @param {() => number} options.now clock, epoch ms
+ * @param {number} options.codesPerAccount wrong codes an account may try per window
+ * @param {number} options.windowMs the window, from its first try
  */
-export function createMfa({ store, key, now }) {
+export function createMfa({ store, key, now, codesPerAccount, windowMs }) {
   const ttlMs = CHALLENGE_TTL * 1000;
   return {
     /** A signed challenge: who, what for, until when, and an id for its counters. @param {string} userId */
@@ -34,14 +34,13 @@ export function createMfa({ store, key, now }) {
     },
 
     /**
-     * The challenge's user and id; `null` when forged, expired, for another purpose or out of tries.
+     * The challenge's user and id; `null` when forged, expired or for another purpose.
      * @param {string} token @returns {Promise<{ userId: string, id: string } | null>}
      */
     async readChallenge(token) {
       try {
         const { payload } = await jwtVerify(token, key(), { algorithms: ['HS256'], typ: TYP, currentDate: new Date(now()) });
         if (payload['purpose'] !== 'mfa' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null;
-        if ((await store.mfaFailures(`challenge:${payload.jti}`)) >= MAX_WRONG_CODES) return null;
         return { userId: payload.sub, id: payload.jti };
       } catch {
         return null;
@@ -51,12 +50,14 @@ export function createMfa({ store, key, now }) {
     /** Marks a challenge used; `false` when another request (on any instance) used it first. @param {string} id */
     spend: (id) => store.useOnce(`mfa-challenge:${id}`, ttlMs),
 
-    /** @param {string} name `challenge:<id>` or `account:<user id>` */
-    failures: (name) => store.mfaFailures(name),
-    /** Counts a wrong code; resolves to the tries left. @param {string} name */
-    async fail(name) {
-      return Math.max(0, MAX_WRONG_CODES - (await store.countMfaFailure(name, ttlMs)));
-    },
+    /**
+     * Takes one of the account's tries before its code is checked, atomically on every instance:
+     * one budget for login challenges, confirm and disable, so neither a new challenge nor another
+     * endpoint is more guesses. @param {string} userId
+     */
+    attempt: (userId) => store.takeAttempt(`mfa:${userId}`, codesPerAccount, windowMs),
+    /** A right code: the account's count starts again. @param {string} userId */
+    succeeded: (userId) => store.clearAttempts(`mfa:${userId}`),
 
     /**
      * Checks a code and spends it: the same code is refused for the rest of its window, on every instance.

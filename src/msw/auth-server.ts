@@ -5,13 +5,14 @@ import { createDpopVerifier } from './dpop';
 import { randomToken } from './encoding';
 import { resolveEndpoints } from './endpoints';
 import { importHmacKey, signJwt, verifyJwt, type JwtClaims } from './jwt';
+import { createLimiter } from './limiter';
 import { createMfa } from './mfa';
 import { mfaHandlers } from './mfa-handlers';
 import { createRefreshTokenStore } from './refresh-tokens';
 import { error, invalidToken, noContent, NO_STORE, readJsonObject } from './responses';
 import { sessionHandlers } from './session-handlers';
 import type { AuthServer, AuthServerOptions, AuthServerStats } from './types';
-import { createUserDirectory, type StoredUser } from './users';
+import { createUserDirectory, emailKey, type StoredUser } from './users';
 
 /**
  * Creates a mock auth server as MSW handlers: login, register, refresh (rotating refresh tokens
@@ -55,6 +56,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     now,
   });
   const mfa = createMfa({ secret, now });
+  const limits = { passwordsPerAccount: 10, passwordsPerAddress: 100, codesPerAccount: 5, window: 900, ...options.limits };
+  const limiter = createLimiter(now, limits.window);
   const dpop = options.dpop ? createDpopVerifier({ now, options: options.dpop === true ? {} : options.dpop }) : undefined;
   const stats: AuthServerStats = {
     logins: 0,
@@ -139,6 +142,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     refreshTokens,
     mfa,
     stats,
+    limiter,
+    limits,
     wait,
     account,
     tokenProof,
@@ -156,8 +161,18 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       if (!body || typeof body['email'] !== 'string' || typeof body['password'] !== 'string') {
         return error(400, 'validation');
       }
+      // Counted before the check, per email whether or not it has an account (the same answers
+      // either way), and per address: X-Forwarded-For stands for it here, else one shared bucket.
+      const account = `password:${emailKey(body['email'])}`;
+      const address = `address:${request.headers.get('X-Forwarded-For') ?? ''}`;
+      for (const [key, limit] of [[account, limits.passwordsPerAccount], [address, limits.passwordsPerAddress]] as const) {
+        const left = limiter.take(key, limit);
+        if (left instanceof Response) return left;
+      }
       const user = await users.authenticate(body['email'], body['password']);
       if (!user) return error(401, 'invalid_credentials');
+      limiter.forget(account);
+      limiter.give(address);
       if (mfa.state(user)?.enabled) {
         // 401, not 200: a client that knows nothing of a second factor must not take this for a session.
         const mfaToken = await mfa.challenge(user.id);
@@ -234,6 +249,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       refreshTokens.clear();
       users.reset();
       mfa.reset();
+      limiter.clear();
       dpop?.reset();
     },
     revokeAll() {

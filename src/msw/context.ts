@@ -1,8 +1,9 @@
 // What the handler modules share: the server's parts and a few of its operations.
 import type { ResolvedEndpoints } from './endpoints';
+import type { Limiter } from './limiter';
 import type { Mfa } from './mfa';
 import type { RefreshTokenStore } from './refresh-tokens';
-import type { AuthServerStats } from './types';
+import type { AuthServerStats, GuessingLimits } from './types';
 import type { StoredUser, UserDirectory } from './users';
 
 /** The signed-in user behind a bearer token, and the session (`sid`) it was issued to. */
@@ -18,6 +19,8 @@ export interface ServerContext {
   refreshTokens: RefreshTokenStore;
   mfa: Mfa;
   stats: AuthServerStats;
+  limiter: Limiter;
+  limits: Required<GuessingLimits>;
   /** The configured latency. */
   wait(): Promise<void>;
   /** The user of a valid access token (with its DPoP proof when bound) whose session is still live, or the 401. */

@@ -1,3 +1,3 @@
 export { createAuthServer } from './auth-server';
 export { generateTotp } from './totp';
-export type { AuthEndpoints, AuthServer, AuthServerOptions, AuthServerStats, DpopServerOptions, MockUser } from './types';
+export type { AuthEndpoints, AuthServer, AuthServerOptions, AuthServerStats, DpopServerOptions, GuessingLimits, MockUser } from './types';

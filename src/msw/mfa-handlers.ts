@@ -2,8 +2,9 @@
 // for a signed-in user.
 import { http, HttpResponse } from 'msw';
 import type { ServerContext } from './context';
-import { MAX_WRONG_CODES, otpauthUrl, type CodeCheck, type MfaState } from './mfa';
+import { otpauthUrl, type MfaState } from './mfa';
 import { error, noContent, NO_STORE, readJsonObject } from './responses';
+import type { StoredUser } from './users';
 
 /**
  * MSW handlers for `urls.mfa` (the challenge) and the signed-in user's TOTP settings.
@@ -12,19 +13,24 @@ import { error, noContent, NO_STORE, readJsonObject } from './responses';
  * const handlers = [...mfaHandlers(context)];
  */
 export function mfaHandlers(context: ServerContext) {
-  const { urls, users, mfa, stats } = context;
+  const { urls, users, mfa, stats, limiter } = context;
   const issuer = new URL(urls.login).hostname;
 
   /**
-   * A signed-in user's code: wrong codes count per account, so an access token alone cannot
-   * guess its way to turning the second factor off. 422, not 401: the token is fine.
+   * Checks a code against the account's budget of tries, taken before the check, one for the login
+   * challenges, confirm and disable alike: a new challenge or another endpoint is not more guesses.
+   * `null` when right; else the 429, or `status` with `invalid_code` (422 where the access token is fine).
    */
-  async function accountCode(userId: string, secret: string, code: string): Promise<Response | null> {
-    const counter = `account:${userId}`;
-    if (mfa.failures(counter) >= MAX_WRONG_CODES) return error(429, 'too_many_attempts');
-    const check: CodeCheck = await mfa.check(userId, secret, code);
-    if (check === 'ok') return null;
-    return invalidCode(422, check, mfa.fail(counter));
+  async function codeRefusal(user: StoredUser, secret: string, code: string, status: number): Promise<Response | null> {
+    const key = `code:${user.id}`;
+    const left = limiter.take(key, context.limits.codesPerAccount);
+    if (left instanceof Response) return left;
+    const check = await mfa.check(user.id, secret, code);
+    if (check === 'ok') {
+      limiter.forget(key);
+      return null;
+    }
+    return error(status, 'invalid_code', { attemptsLeft: left, ...(check === 'replayed' ? { reason: 'replayed' } : {}) });
   }
 
   /** A signed-in user's `POST { code }` that changes the second factor when `allowed` and the code is right. */
@@ -42,7 +48,7 @@ export function mfaHandlers(context: ServerContext) {
       if (typeof code !== 'string') return error(400, 'invalid_request');
       const state = mfa.state(account.user);
       if (!state || !allowed(state)) return error(409, refusal);
-      const refused = await accountCode(account.user.id, state.secret, code);
+      const refused = await codeRefusal(account.user, state.secret, code, 422);
       if (refused) return refused;
       change(account.user.id, state.secret);
       return noContent();
@@ -61,10 +67,8 @@ export function mfaHandlers(context: ServerContext) {
       const user = challenge ? await users.findById(challenge.userId) : undefined;
       const state = user && mfa.state(user);
       if (!challenge || !user || !state?.enabled) return error(401, 'invalid_mfa_token');
-      const check = await mfa.check(user.id, state.secret, code);
-      if (check !== 'ok') {
-        return invalidCode(401, check, mfa.fail(challenge.id));
-      }
+      const refused = await codeRefusal(user, state.secret, code, 401);
+      if (refused) return refused;
       // A challenge signs in once: the next step's code cannot reuse it.
       if (!mfa.spend(challenge.id)) return error(401, 'invalid_mfa_token');
       stats.logins++;
@@ -98,9 +102,4 @@ export function mfaHandlers(context: ServerContext) {
     ),
     codeGuarded(urls.mfaDisable, (state) => state.enabled, 'mfa_not_enabled', (userId) => mfa.set(userId, null)),
   ];
-}
-
-/** A refused code, with the tries left and whether it was a replay. */
-function invalidCode(status: number, check: CodeCheck, attemptsLeft: number): Response {
-  return error(status, 'invalid_code', { attemptsLeft, ...(check === 'replayed' ? { reason: 'replayed' } : {}) });
 }

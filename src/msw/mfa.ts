@@ -1,12 +1,10 @@
-// The second factor: each user's TOTP state, the stateless login challenge (`mfaToken`), wrong-code
-// counters and the replay guard. Challenges are signed, not stored; only their counters are kept.
+// The second factor: each user's TOTP state, the stateless login challenge (`mfaToken`) and the
+// replay guard. Challenges are signed, not stored. Wrong codes count per account, in limiter.ts.
 import { base32, matchTotpStep, TOTP_PERIOD } from './totp';
 import { importHmacKey, signJwt, verifyJwt } from './jwt';
 import { randomToken } from './encoding';
 import type { StoredUser } from './users';
 
-/** Wrong codes a challenge (or an account's enrol/disable) survives. */
-export const MAX_WRONG_CODES = 5;
 /** Seconds a challenge lives. */
 const CHALLENGE_TTL = 300;
 
@@ -37,7 +35,6 @@ export function createMfa(options: MfaOptions) {
   const { now } = options;
   // null: turned off since the seed, which may have turned it on.
   let states = new Map<string, MfaState | null>();
-  let counters = new Map<string, { count: number; evictAt: number }>();
   let used = new Map<string, number>();
   let key: Promise<CryptoKey> | undefined;
   // Its own key: an access token is never a challenge, nor a challenge an access token.
@@ -45,11 +42,8 @@ export function createMfa(options: MfaOptions) {
 
   function sweep(): void {
     const at = now();
-    for (const [name, counter] of counters) if (counter.evictAt <= at) counters.delete(name);
     for (const [name, evictAt] of used) if (evictAt <= at) used.delete(name);
   }
-
-  const failures = (name: string): number => counters.get(name)?.count ?? 0;
 
   /** `true` the first time within `ttlMs`; the one place a code or a challenge is spent. */
   function useOnce(name: string, ttlMs: number): boolean {
@@ -77,26 +71,16 @@ export function createMfa(options: MfaOptions) {
       return signJwt(await signingKey(), claims);
     },
 
-    /** The challenge's user and id, or `null` when forged, expired, for another purpose, spent or out of tries. */
+    /** The challenge's user and id, or `null` when forged, expired, for another purpose or spent. */
     async readChallenge(token: string): Promise<{ userId: string; id: string } | null> {
       const claims = await verifyJwt(await signingKey(), token, now());
       if (claims?.['purpose'] !== 'mfa' || typeof claims['jti'] !== 'string') return null;
       const id = claims['jti'];
-      if (used.has(`challenge:${id}`) || failures(id) >= MAX_WRONG_CODES) return null;
+      if (used.has(`challenge:${id}`)) return null;
       return { userId: claims.sub, id };
     },
     /** Marks a challenge used; `false` when another request used it first. */
     spend: (id: string): boolean => useOnce(`challenge:${id}`, CHALLENGE_TTL * 1000),
-
-    failures,
-    /** Counts a wrong code against `name` (a challenge id, or `account:<user id>`); answers the tries left. */
-    fail(name: string): number {
-      sweep();
-      const counter = counters.get(name) ?? { count: 0, evictAt: now() + CHALLENGE_TTL * 1000 };
-      counter.count++;
-      counters.set(name, counter);
-      return Math.max(0, MAX_WRONG_CODES - counter.count);
-    },
 
     /** Checks a code, and spends it: the same code is refused for the rest of its window. */
     async check(userId: string, secret: string, code: string): Promise<CodeCheck> {
@@ -110,7 +94,6 @@ export function createMfa(options: MfaOptions) {
 
     reset(): void {
       states = new Map();
-      counters = new Map();
       used = new Map();
     },
   };

@@ -5,13 +5,13 @@ import { HttpResponse } from 'msw';
 export const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /**
- * `{ error: code, ...extra }` with `status`.
+ * `{ error: code, ...extra }` with `status` (and extra headers).
  *
  * @example
  * return error(401, 'invalid_code', { attemptsLeft: 4 });
  */
-export function error(status: number, code: string, extra: Record<string, unknown> = {}): Response {
-  return HttpResponse.json({ error: code, ...extra }, { status, headers: NO_STORE });
+export function error(status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return HttpResponse.json({ error: code, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
 /**

@@ -122,6 +122,58 @@ export interface AuthServerOptions {
    * @example { requireNonce: true } // every proof must carry the server's DPoP-Nonce
    */
   dpop?: boolean | DpopServerOptions;
+  /**
+   * How much guessing the server answers before `429 { error: 'too_many_attempts' }` with
+   * `Retry-After` (seconds). Each try is counted before it is checked, so parallel guesses
+   * cannot outrun the count; a right password or code is not a failure.
+   *
+   * @default { passwordsPerAccount: 10, passwordsPerAddress: 100, codesPerAccount: 5, window: 900 }
+   * @example { codesPerAccount: 3 }
+   * @example { passwordsPerAccount: Infinity, passwordsPerAddress: Infinity } // no password limits
+   */
+  limits?: GuessingLimits;
+}
+
+/**
+ * Guessing limits of {@link createAuthServer}: tries per fixed window, on the `now` clock, from
+ * the first try. `reset()` forgets every count.
+ *
+ * @example
+ * createAuthServer({ baseUrl, users, limits: { passwordsPerAccount: 3, window: 60 } });
+ */
+export interface GuessingLimits {
+  /**
+   * Wrong passwords per email (trimmed, any case) per window, known or not, so the answer tells
+   * nobody which emails have accounts. A right password clears the email's count.
+   *
+   * @default 10
+   * @example 3
+   */
+  passwordsPerAccount?: number;
+  /**
+   * Wrong passwords per client address per window. The address is the request's
+   * `X-Forwarded-For` as sent (a test sets it to stand for a client), and requests without it
+   * share one bucket. A right password gives its try back.
+   *
+   * @default 100
+   * @example Infinity
+   */
+  passwordsPerAddress?: number;
+  /**
+   * Wrong second-factor codes per account per window, across login challenges (a new password
+   * login is not new tries) and confirm / disable together. A right code clears the count.
+   *
+   * @default 5
+   * @example 10
+   */
+  codesPerAccount?: number;
+  /**
+   * The window, in seconds from a key's first try; `Retry-After` counts down to its end.
+   *
+   * @default 900
+   * @example 60
+   */
+  window?: number;
 }
 
 /**
@@ -221,8 +273,8 @@ export interface AuthServer {
    */
   stats: AuthServerStats;
   /**
-   * Synchronously zeroes `stats`, forgets refresh tokens and registered users, and restores the
-   * seeded users. Access tokens are stateless JWTs and stay valid until they expire.
+   * Synchronously zeroes `stats`, forgets refresh tokens, registered users and the guessing
+   * counts (`limits`), and restores the seeded users. Access tokens are stateless JWTs and stay valid until they expire.
    *
    * @example
    * afterEach(() => auth.reset());

@@ -25,8 +25,8 @@ export interface UserDirectory {
   reset(): void;
 }
 
-// Emails compare case-insensitively, as users type them.
-const key = (email: string): string => email.trim().toLowerCase();
+/** Emails compare case-insensitively, as users type them. */
+export const emailKey = (email: string): string => email.trim().toLowerCase();
 
 /**
  * Creates the directory. No hashing happens until the first request.
@@ -60,13 +60,13 @@ export function createUserDirectory(seed: readonly MockUser[]): UserDirectory {
     ).then((users) => {
       const byEmail = new Map<string, StoredUser>();
       for (const user of users) {
-        if (!byEmail.has(key(user.profile.email))) byEmail.set(key(user.profile.email), user);
+        if (!byEmail.has(emailKey(user.profile.email))) byEmail.set(emailKey(user.profile.email), user);
       }
       return byEmail;
     }));
 
   async function findByEmail(email: string): Promise<StoredUser | undefined> {
-    return (await seedUsers()).get(key(email)) ?? registered.get(key(email));
+    return (await seedUsers()).get(emailKey(email)) ?? registered.get(emailKey(email));
   }
 
   async function findById(id: string): Promise<StoredUser | undefined> {
@@ -89,10 +89,10 @@ export function createUserDirectory(seed: readonly MockUser[]): UserDirectory {
 
     async register(email, password, profile) {
       const seededUsers = await seedUsers();
-      if (seededUsers.has(key(email)) || registered.has(key(email))) return null;
+      if (seededUsers.has(emailKey(email)) || registered.has(emailKey(email))) return null;
       const passwordHash = await hashPassword(password);
       // No await from here on, so check-and-insert is atomic against concurrent registrations.
-      if (registered.has(key(email))) return null;
+      if (registered.has(emailKey(email))) return null;
       const taken = new Set([...seededUsers.values(), ...registered.values()].map((user) => user.id));
       let n = taken.size + 1;
       while (taken.has(`u${n}`)) n++;
@@ -100,7 +100,7 @@ export function createUserDirectory(seed: readonly MockUser[]): UserDirectory {
       // Clients choose profile fields, never the id; the password is not profile.
       const { id: _id, password: _password, ...rest } = profile;
       const user: StoredUser = { id, profile: { ...rest, id, email }, passwordHash };
-      registered.set(key(email), user);
+      registered.set(emailKey(email), user);
       return user;
     },
 

@@ -1,5 +1,6 @@
 // The storage interface of the example server, in the spirit of express-session's Store: a handful
 // of async methods, with lifetimes in milliseconds. Two drivers: memory (default) and Redis.
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /** A user as stored. `id` is assigned by the store, once, so every instance agrees on it. */
 export interface StoredUser {
@@ -78,10 +79,16 @@ export interface AuthStore {
   getMfa(userId: string): Promise<MfaState | undefined>;
   setMfa(userId: string, state: MfaState): Promise<void>;
   deleteMfa(userId: string): Promise<void>;
-  /** Counts one wrong code on an MFA challenge; the count is forgotten `ttlMs` after the first. Resolves to the new count. */
-  countMfaFailure(challengeId: string, ttlMs: number): Promise<number>;
-  /** Wrong codes so far on the challenge. */
-  mfaFailures(challengeId: string): Promise<number>;
+  /**
+   * Atomically, so concurrent callers on any instance cannot all pass: when fewer than `limit`
+   * tries were taken at `key` in its window (`windowMs` from the first), takes one more and
+   * resolves to the tries left; otherwise takes nothing and resolves to the time until the window ends.
+   */
+  takeAttempt(key: string, limit: number, windowMs: number): Promise<{ taken: true; left: number } | { taken: false; retryAfterMs: number }>;
+  /** Forgets the tries taken at `key` (a success: its count starts again). */
+  clearAttempts(key: string): Promise<void>;
+  /** A `rate-limiter-flexible` limiter whose counters live where this store keeps its data (memory, or the same Redis). */
+  rateLimiter(options: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract;
   /** `true` the first time `key` is seen within `ttlMs`, `false` after: a replay guard (a TOTP step, a challenge). */
   useOnce(key: string, ttlMs: number): Promise<boolean>;
 

@@ -14,7 +14,7 @@ export { createMemoryStore };
 
 /**
  * The Redis store when `redisUrl` is set, else the in-memory one. The Redis client is loaded only
- * when asked for, so the memory store needs nothing beyond `jose`.
+ * when asked for, so the memory store needs no `redis` package.
  * @param {{ redisUrl?: string | undefined, prefix?: string, now?: () => number }} [options]
  * @returns {Promise<AuthStore>}
  */

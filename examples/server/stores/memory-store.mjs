@@ -2,6 +2,7 @@
 // and a second instance sees none of it; use the Redis store for that.
 // Each method is synchronous inside, so a call is atomic with respect to every other call.
 import { randomUUID } from 'node:crypto';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 
 /** @typedef {import('./index.d.mts').AuthStore} AuthStore */
 
@@ -19,6 +20,8 @@ export function createMemoryStore({ now = Date.now } = {}) {
   /** @type {Map<string, import('./index.d.mts').MfaState>} */ const mfa = new Map();
   /** @type {Map<string, { count: number, evictAt: number }>} */ const counters = new Map();
   /** @type {Map<string, number>} key → evictAt */ const onceKeys = new Map();
+  /** @type {Map<string, RateLimiterMemory>} one per configuration: every caller of this store shares its counts */
+  const limiters = new Map();
   let accessGeneration = 0;
 
   /** @template {{ evictAt: number }} T @param {Map<string, T>} map @param {string} key */
@@ -115,14 +118,21 @@ export function createMemoryStore({ now = Date.now } = {}) {
     async deleteMfa(userId) {
       mfa.delete(userId);
     },
-    async countMfaFailure(challengeId, ttlMs) {
-      const counter = live(counters, challengeId) ?? { count: 0, evictAt: now() + ttlMs };
+    async takeAttempt(key, limit, windowMs) {
+      const counter = live(counters, key) ?? { count: 0, evictAt: now() + windowMs };
+      if (counter.count >= limit) return { taken: false, retryAfterMs: counter.evictAt - now() };
       counter.count += 1;
-      counters.set(challengeId, counter);
-      return counter.count;
+      counters.set(key, counter);
+      return { taken: true, left: limit - counter.count };
     },
-    async mfaFailures(challengeId) {
-      return live(counters, challengeId)?.count ?? 0;
+    async clearAttempts(key) {
+      counters.delete(key);
+    },
+    rateLimiter(options) {
+      const id = JSON.stringify(options);
+      const limiter = limiters.get(id) ?? new RateLimiterMemory(options);
+      limiters.set(id, limiter);
+      return limiter;
     },
     async useOnce(key, ttlMs) {
       const evictAt = onceKeys.get(key);

@@ -69,8 +69,13 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return 1`;
 
-/** KEYS: counter key. ARGV: ttl ms, set on the first increment only. The new count. */
-export const COUNT_WITH_TTL = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
+/**
+ * A guessing limit's check and count in one step. KEYS: counter key. ARGV: limit, window ms (set
+ * on the first try only). { 1, tries left } after taking one, or { 0, ms until the window ends }.
+ */
+export const TAKE_ATTEMPT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return { 0, redis.call('PTTL', KEYS[1]) } end
+n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return { 1, tonumber(ARGV[1]) - n }`;

@@ -2,6 +2,7 @@
 // and refresh token rotation is one atomic script (see redis-scripts.mjs), so two instances
 // receiving the same token at once behave exactly as one instance would.
 import { randomUUID } from 'node:crypto';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { createClient, defineScript } from 'redis';
 import * as lua from './redis-scripts.mjs';
 
@@ -27,7 +28,7 @@ const scripts = {
   tkCommitToken: script(lua.COMMIT_TOKEN, 2),
   tkRevokeFamily: script(lua.REVOKE_FAMILY, 1),
   tkRevokeUserFamilies: script(lua.REVOKE_USER_FAMILIES, 1),
-  tkCountWithTtl: script(lua.COUNT_WITH_TTL, 1),
+  tkTakeAttempt: script(lua.TAKE_ATTEMPT, 1),
 };
 
 /** The family fields FIND_TOKEN returns, in order. */
@@ -83,7 +84,7 @@ export async function createRedisStore({ url, prefix = 'tk:' }) {
     token: (/** @type {string} */ hash) => `${prefix}token:${hash}`,
     userFamilies: (/** @type {string} */ userId) => `${prefix}user-families:${userId}`,
     mfa: (/** @type {string} */ userId) => `${prefix}mfa:${userId}`,
-    mfaFailures: (/** @type {string} */ challengeId) => `${prefix}mfa-failures:${challengeId}`,
+    attempts: (/** @type {string} */ name) => `${prefix}attempts:${name}`,
     once: (/** @type {string} */ name) => `${prefix}once:${name}`,
     accessGeneration: `${prefix}access-generation`,
   };
@@ -156,12 +157,15 @@ export async function createRedisStore({ url, prefix = 'tk:' }) {
     async deleteMfa(userId) {
       await client.del(key.mfa(userId));
     },
-    async countMfaFailure(challengeId, ttlMs) {
-      return Number(await client.tkCountWithTtl([key.mfaFailures(challengeId)], [ttlMs]));
+    async takeAttempt(name, limit, windowMs) {
+      const [taken, value] = /** @type {[number, number]} */ (await client.tkTakeAttempt([key.attempts(name)], [limit, windowMs]));
+      return taken === 1 ? { taken: true, left: value } : { taken: false, retryAfterMs: value };
     },
-    async mfaFailures(challengeId) {
-      return Number((await client.get(key.mfaFailures(challengeId))) ?? 0);
+    async clearAttempts(name) {
+      await client.del(key.attempts(name));
     },
+    rateLimiter: ({ keyPrefix, ...options }) =>
+      new RateLimiterRedis({ storeClient: client, useRedisPackage: true, keyPrefix: `${prefix}${keyPrefix}`, ...options }),
     async useOnce(name, ttlMs) {
       return (await client.set(key.once(name), '1', { NX: true, PX: ttlMs })) === 'OK';
     },
