@@ -64,8 +64,9 @@ export function errorForStatus(call: AuthCall, { status, headers }: Pick<AuthAns
   if (call === 'refresh') code = detail === true ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
   // Only the second login step answers this; 401 alone means its challenge expired.
   if (call === 'mfa' && status === 401 && (detail as { error?: unknown } | null)?.error === 'invalid_code') code = 'invalid_credentials';
+  const error = new AuthError(code, `${call}: HTTP ${status}`, { status });
   const retryAfter = code === 'rate_limited' ? secondsToWait(headers.get('Retry-After')) : undefined;
-  return new AuthError(code, `${call}: HTTP ${status}`, { status, retryAfter });
+  return retryAfter === undefined ? error : Object.assign(error, { retryAfter });
 }
 
 /** `Retry-After` in seconds: a number of seconds, or an HTTP date from now; `undefined` when absent or unreadable. */

@@ -61,11 +61,10 @@ export class AuthError extends Error {
   /** With `rate_limited`, when the server sent `Retry-After`: seconds to wait before trying again. */
   declare readonly retryAfter?: number;
 
-  constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown; retryAfter?: number | undefined } = {}) {
+  constructor(code: AuthErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
     super(message, options); // Error reads `cause` from it, only when present
     this.code = code;
     if (options.status !== undefined) this.status = options.status;
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
   }
 }
 
