@@ -100,7 +100,7 @@ function prepare(
   const isRequest = typeof input !== 'string' && !(input instanceof URL);
   const template = isRequest || typeof body?.getReader === 'function' ? new Request(isRequest ? input : url, init) : undefined;
   const headers = template?.headers ?? new Headers(init?.headers);
-  const mode = template?.redirect ?? init?.redirect ?? 'follow';
+  const mode = (template ?? init)?.redirect ?? 'follow';
   return {
     headers,
     signal: template ? template.signal : init?.signal,

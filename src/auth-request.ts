@@ -72,7 +72,8 @@ export function errorForStatus(call: AuthCall, { status, headers }: Pick<AuthAns
 /** `Retry-After` in seconds: a number of seconds, or an HTTP date from now; `undefined` when absent or unreadable. */
 function secondsToWait(value: string | null): number | undefined {
   if (!value) return undefined;
-  const seconds = /^\s*\d+\s*$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  let seconds = Number(value);
+  if (isNaN(seconds)) seconds = Math.ceil((Date.parse(value) - Date.now()) / 1000);
   return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 

@@ -5,19 +5,18 @@ import { createCrossTab, type TabMessage } from './cross-tab';
 import { AuthError, type AuthErrorCode } from './errors';
 import { isRecord } from './is-record';
 import { createEmitter } from './emitter';
-import { mfaChallenge } from './mfa';
 import { createNotifyQueue } from './notify-queue';
 import { resolveConfig } from './options';
 import { createRefreshTimer } from './refresh-timer';
 import { createRefresher } from './refresh';
 import { createSessionLock } from './session-lock';
 import { createSessionStore, isDue, isExpired, isOtherAccount, type Grant } from './session-store';
-import { readGrant } from './token-response';
-import type { AuthCall, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
+import { readTokenAnswer } from './token-response';
+import type { EndpointName, AuthClient, AuthClientOptions, AuthEvents, AuthUser, LogoutReason, Session } from './types';
 
 type GrantCall = 'login' | 'register' | 'refresh' | 'mfa';
-/** The failures of a sign-in that say its tab is signed out. */
-const SIGNED_OUT_BY: readonly AuthErrorCode[] = ['mfa_required', 'invalid_credentials', 'unauthorized'];
+/** The refusals of a sign-in (a wrong code, an expired challenge, …) that say its tab is signed out. */
+const SIGNED_OUT_BY: readonly AuthErrorCode[] = ['invalid_credentials', 'unauthorized'];
 
 /**
  * Creates the token client. Touches no browser global until it is used, so it is safe to create
@@ -31,15 +30,10 @@ const SIGNED_OUT_BY: readonly AuthErrorCode[] = ['mfa_required', 'invalid_creden
 export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TUser>): AuthClient<TUser> {
   const config = resolveConfig(options);
   const { log } = config;
-  const crossTab = options.crossTab ?? typeof BroadcastChannel === 'function';
-  if (crossTab && typeof BroadcastChannel !== 'function') {
-    throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel');
-  }
   const queue = createNotifyQueue();
   const store = createSessionStore<TUser>(queue);
   const events = createEmitter<AuthEvents<TUser>>(queue);
-  // What identifies a session: its refresh endpoint (realms and tenants on one origin differ by path).
-  const sessionKey = () => config.endpoints.url('refresh');
+  const { crossTab, sessionKey } = config;
   let disposed = false;
   const reportError = (error: AuthError) => events.emit('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
@@ -50,29 +44,12 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     () => log('lock timeout'),
   );
 
-  const call = (name: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void) =>
+  const call = (name: EndpointName, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void) =>
     postAuth(config.endpoints.prepare(name, sent, accessToken, onCsrfError), config.getFetch(), config.timeoutMs);
 
   /** Calls `login`, `register`, `mfa` or `refresh` (the latter with the token, when its endpoint wants one). */
-  const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) => {
-    const { ok, status, text, headers } = await call(name, sent, previous?.accessToken);
-    let body: unknown = {}; // an empty answer carries no token, as `{}` would not
-    let json = true;
-    try {
-      if (text.trim()) body = JSON.parse(text);
-    } catch {
-      body = text;
-      json = false;
-    }
-    if (name === 'login') {
-      const challenge = mfaChallenge(body);
-      if (challenge) throw challenge;
-    }
-    if (!ok) throw errorForStatus(name, { status, headers }, name === 'refresh' ? config.isRefused(status, body) : body);
-    // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
-    if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
-    return readGrant(body, status, headers, config, name, previous);
-  };
+  const requestGrant = async (name: GrantCall, sent: Record<string, unknown> | undefined, previous: Grant<TUser> | null) =>
+    readTokenAnswer(await call(name, sent, previous?.accessToken), config, name, previous);
 
   /** Tells the server; a failure is reported, never thrown (memory is already clear). */
   const callLogout = async (name: 'logout' | 'logoutEverywhere', sent: Record<string, unknown> | undefined, accessToken: string | null) => {
@@ -80,9 +57,11 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       // Without a CSRF header we could not make, the server is still told: it may refuse, which is reported too.
       const answer = await call(name, sent, accessToken, reportError);
       if (!answer.ok) reportError(errorForStatus(name, answer));
+      return answer.ok;
     } catch (error) {
       // Offline: the cookie outlives us until the server sees a logout.
       if (error instanceof AuthError) reportError(error);
+      return false;
     }
   };
 
@@ -187,9 +166,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   const tokens = createAccessTokens(store, refresher, log);
 
-  const signOut = () => {
-    endSession('user');
-    tell({ v: 1, type: 'logout', reason: 'user' });
+  /** Ends the session here and in the other tabs. */
+  const signOut = (reason: Exclude<LogoutReason, 'remote'>) => {
+    endSession(reason);
+    tell({ v: 1, type: 'logout', reason });
   };
   const signIn = (name: 'login' | 'register' | 'mfa', sent: Record<string, unknown>) => {
     tabs?.listen();
@@ -218,14 +198,14 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       if (logouts !== logoutsBefore && store.grant() === grant) {
         // logout() was called while this login was on its way: end what it brought, and revoke it
         // now, while its cookie is still the browser's (a later login would replace it).
-        signOut();
+        signOut('user');
         await callLogout('logout', undefined, grant.accessToken);
       }
       return session;
     }).catch((error: AuthError) => {
-      // A second factor asked for or refused: nobody is signed in by this login. A page that never
-      // restored learns it here; a session already known (or a restore on its way) is left alone.
-      if (SIGNED_OUT_BY.includes(error.code) && name !== 'register' && store.getState().status === 'unknown' && !refresher.inFlight()) {
+      // Refused: nobody is signed in by this call. A page that never restored learns it here; a
+      // session already known (or a restore on its way) is left alone.
+      if (SIGNED_OUT_BY.includes(error.code) && store.getState().status === 'unknown' && !refresher.inFlight()) {
         endSession('user');
       }
       throw error;
@@ -243,11 +223,22 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         if (grant && isExpired(grant)) {
           token = await requestGrant('refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
         }
-        const ownEndpoint = everywhere && options.endpoints?.logoutEverywhere;
-        if (ownEndpoint) await callLogout('logoutEverywhere', undefined, token);
-        await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
+        const ownEndpoint = everywhere && config.hasLogoutEverywhere;
+        // A 2xx from the server's own "everywhere" endpoint has ended this session too: a logout after
+        // it would be refused (Payload answers 400 No User) and reported as a failure.
+        if (!(ownEndpoint && (await callLogout('logoutEverywhere', undefined, token)))) {
+          await callLogout('logout', everywhere && !ownEndpoint ? { everywhere } : undefined, token);
+        }
       })
       .catch(() => {});
+
+  /** Ends the session for `reason`, here and in the other tabs, then tells the server. */
+  const leave = async (reason: Exclude<LogoutReason, 'remote'>, everywhere?: boolean) => {
+    const grant = store.grant();
+    logouts++;
+    signOut(reason);
+    await tellServer(grant, everywhere);
+  };
 
   /** Refreshes now (joining a refresh in flight); `restoring` answers "no session" with `null`. */
   const refreshNow = async (restoring?: boolean) => {
@@ -265,12 +256,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     register: (fields) => signIn('register', fields),
     // Only the challenge and the code go out, whatever else the caller's object holds.
     verifyMfa: ({ mfaToken, code }) => signIn('mfa', { mfaToken, code }) as Promise<Session<TUser>>,
-    async logout(logoutOptions) {
-      const grant = store.grant();
-      logouts++;
-      signOut();
-      await tellServer(grant, logoutOptions?.everywhere);
-    },
+    logout: (logoutOptions) => leave('user', logoutOptions?.everywhere),
     refresh: () => refreshNow() as Promise<Session<TUser>>,
     getAccessToken: () => tokens.forRequest(),
     authFetch,
@@ -278,6 +264,10 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     subscribe: store.subscribe,
     on: events.on,
     onLogout: (handler) => events.on('logout', handler),
+    extension: {
+      endpoint: config.endpoints.prepare,
+      endSession: leave,
+    },
     dispose() {
       disposed = true;
       timer.dispose();

@@ -1,6 +1,7 @@
 import { AuthError } from './errors';
 import { isRecord } from './is-record';
 import type { Grant } from './session-store';
+import type { LogoutReason } from './types';
 import { isHeaderSafeToken } from './token-response';
 
 /**
@@ -9,7 +10,7 @@ import { isHeaderSafeToken } from './token-response';
  */
 export type TabMessage<TUser> =
   | { v: 1; type: 'login' | 'refreshed'; grant: Grant<TUser> }
-  | { v: 1; type: 'logout'; reason: 'user' | 'refresh_failed' };
+  | { v: 1; type: 'logout'; reason: Exclude<LogoutReason, 'remote'> };
 
 export interface CrossTab<TUser> {
   /** Starts listening; a no-op once open or after `close()`. */
@@ -75,7 +76,7 @@ const isNullableNumber = (value: unknown) => value === null || (typeof value ===
 function isTabMessage<TUser>(data: unknown): data is TabMessage<TUser> {
   if (!isRecord(data) || data['v'] !== 1) return false;
   const { type, grant } = data;
-  if (type === 'logout') return ['user', 'refresh_failed'].includes(data['reason'] as string);
+  if (type === 'logout') return ['user', 'refresh_failed', 'idle'].includes(data['reason'] as string);
   return (
     (type === 'login' || type === 'refreshed') &&
     isRecord(grant) &&

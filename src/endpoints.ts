@@ -1,13 +1,16 @@
 import { AuthError } from './errors';
-import type { AuthCall, AuthClientOptions, EndpointConfig } from './types';
+import type { AuthClientOptions, EndpointConfig, EndpointName } from './types';
 
-const DEFAULT_PATHS: Partial<Record<AuthCall, string>> = {
+const DEFAULT_PATHS: Partial<Record<EndpointName, string>> = {
   login: '/auth/login',
   register: '/auth/register',
   refresh: '/auth/refresh-token',
   logout: '/auth/logout',
   mfa: '/auth/mfa/verify',
+  sessions: '/auth/sessions',
 };
+/** Whether `call` carries the access token unless its endpoint says `bearer: false`. */
+const isBearerByDefault = (call: EndpointName) => call.startsWith('logout') || call === 'sessions';
 
 export const ABSOLUTE_URL = /^[a-z][a-z\d+.-]*:/i;
 
@@ -22,30 +25,38 @@ export interface PreparedCall {
   headers: Record<string, string>;
   /** JSON to send; never for GET or HEAD. */
   body: Record<string, unknown> | undefined;
+  /** Whether the call carries the access token. */
+  bearer: boolean;
 }
 
 export interface Endpoints {
-  url(call: AuthCall): string;
+  url(call: EndpointName): string;
   /**
    * The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token
    * where it belongs. Throws `AuthError` when the CSRF header cannot be made, unless `onCsrfError`
    * is given: then it is told, and the request goes without that header.
    */
-  prepare(call: AuthCall, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void): PreparedCall;
+  prepare(call: EndpointName, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void): PreparedCall;
   /** The header that carries the token (`tokenHeader.name`). */
   tokenHeaderName: string;
   /** `[header name, value]` that carries `token`. */
   tokenHeader(token: string): [string, string];
 }
 
-export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'endpoints' | 'tokenHeader' | 'csrf' | 'dpop'>): Endpoints {
-  const { baseUrl, tokenHeader: { name = 'Authorization', scheme = options.dpop ? 'DPoP' : 'Bearer' } = {}, csrf } = options;
-  const spec = (call: AuthCall): EndpointConfig | undefined => {
-    const endpoint = options.endpoints?.[call] ?? DEFAULT_PATHS[call];
+/**
+ * @param tokenHeader - where the token goes, as `resolveConfig` decided it (`scheme: null`: the bare token).
+ */
+export function createEndpoints(
+  { baseUrl, endpoints, csrf }: Pick<AuthClientOptions, 'baseUrl' | 'endpoints' | 'csrf'>,
+  { name, scheme }: { name: string; scheme: string | null },
+): Endpoints {
+  const spec = (call: EndpointName): EndpointConfig => {
+    const endpoint = endpoints?.[call] ?? DEFAULT_PATHS[call];
+    if (endpoint === undefined) throw new TypeError(`tokenkeeper: no endpoint named ${call}`);
     return typeof endpoint === 'string' ? { path: endpoint } : endpoint;
   };
-  const url = (call: AuthCall) => {
-    const path = spec(call)?.path ?? '';
+  const url = (call: EndpointName) => {
+    const { path } = spec(call);
     return ABSOLUTE_URL.test(path) ? path : toUrl(baseUrl.replace(/\/*$/, '/') + path.replace(/^\/+/, '')).href;
   };
   const tokenHeader = (token: string): [string, string] => [name, scheme ? `${scheme} ${token}` : token];
@@ -55,7 +66,7 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
     tokenHeaderName: name,
     tokenHeader,
     prepare(call, sent, accessToken, onCsrfError) {
-      const { method = 'POST', headers, body, bearer = call.startsWith('logout') } = spec(call)!;
+      const { method = 'POST', headers, body, bearer = isBearerByDefault(call) } = spec(call);
       const extra = typeof body === 'function' ? body(sent ?? {}) : body;
       const merged = sent || extra ? { ...sent, ...extra } : undefined;
       const prepared: PreparedCall = {
@@ -63,6 +74,7 @@ export function createEndpoints(options: Pick<AuthClientOptions, 'baseUrl' | 'en
         method: method.toUpperCase(),
         headers: { ...csrfHeaders(csrf, onCsrfError), ...(typeof headers === 'function' ? headers() : headers) },
         body: /^(GET|HEAD)$/i.test(method) ? undefined : merged,
+        bearer,
       };
       if (bearer && accessToken) {
         const [header, value] = tokenHeader(accessToken);

@@ -11,9 +11,13 @@ export interface Config<TUser> extends GrantOptions<TUser> {
   endpoints: Endpoints;
   /** True when `url` is on an authorized origin. */
   isAuthorized(url: URL): boolean;
-  /** True when a refresh answered `status` (and `body`) means "no session here". */
-  isRefused(status: number, body: unknown): boolean;
   timeoutMs: number;
+  /** Tabs share the session (BroadcastChannel, Web Locks). */
+  crossTab: boolean;
+  /** `endpoints.logoutEverywhere` is set: `logout({ everywhere: true })` calls it. */
+  hasLogoutEverywhere: boolean;
+  /** What names a session across tabs: its refresh endpoint (realms and tenants on one origin differ by path). */
+  sessionKey(): string;
   /** Wrapped by the `dpop` option (auth calls, authorized `authFetch` requests) unless `plain`. */
   getFetch(plain?: boolean): typeof fetch;
   /**
@@ -34,12 +38,21 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
   if (!(refreshMargin >= 0 && refreshMargin < Infinity)) bad('refreshMargin');
   if (!(timeout > 0 && timeout < Infinity)) bad('timeout');
   if (ABSOLUTE_URL.test(baseUrl)) toUrl(baseUrl); // fail fast on a malformed absolute URL
+  const crossTab = options.crossTab ?? typeof BroadcastChannel === 'function';
+  if (crossTab && typeof BroadcastChannel !== 'function') {
+    throw new TypeError('tokenkeeper: crossTab needs BroadcastChannel');
+  }
+  // Bound tokens go out as `DPoP <token>` unless the app names its own scheme.
+  const { name: tokenHeaderName = 'Authorization', scheme = options.dpop ? 'DPoP' : 'Bearer' } = options.tokenHeader ?? {};
+  const endpoints = createEndpoints(options, { name: tokenHeaderName, scheme });
+  // Platforms strip only `Authorization` on a cross-origin redirect (and never a DPoP proof).
+  const platformStripsToken = /^authorization$/i.test(tokenHeaderName);
   // Resolved on first use, not here: during SSR a relative baseUrl has no `location` to resolve against.
   let origins: string[] | undefined;
   let signing: typeof fetch | undefined;
 
   return {
-    endpoints: createEndpoints(options),
+    endpoints,
     isAuthorized(url) {
       try {
         origins ??= (authorizedOrigins ?? [baseUrl]).map((origin) => toUrl(origin).origin);
@@ -51,12 +64,15 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     isRefused: typeof refreshRefusedStatuses === 'function' ? refreshRefusedStatuses : (status) => refreshRefusedStatuses.includes(status),
     refreshMarginMs: refreshMargin * 1000,
     timeoutMs: timeout,
+    crossTab,
+    hasLogoutEverywhere: !!options.endpoints?.logoutEverywhere,
+    sessionKey: () => endpoints.url('refresh'),
     parse: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse']),
     resolveUser: options.resolveUser,
     // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
     getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
     dpop: options.dpop,
-    holdsRedirects: (token) => !!options.dpop || (!!token && !/^authorization$/i.test(token[0])),
+    holdsRedirects: (token) => !!options.dpop || (!!token && !platformStripsToken),
     log:
       typeof debug === 'function'
         ? (message, detail) => callSafely(debug, { ...detail, message } as DebugEntry)

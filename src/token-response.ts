@@ -1,6 +1,8 @@
+import { errorForStatus, type AuthAnswer } from './auth-request';
 import { AuthError } from './errors';
 import { computeExpiry, decodeClaims } from './expiry';
 import { isRecord } from './is-record';
+import { mfaChallenge } from './mfa';
 import { isOtherAccount, type Grant } from './session-store';
 import type { AuthUser, DpopBinding, ResolveUserContext, TokenResponse, TokenResponseContext } from './types';
 
@@ -27,6 +29,8 @@ export const isHeaderSafeToken = (token: unknown): token is string =>
 
 /** What reading a token answer needs of the options, as `resolveConfig` normalised them. */
 export interface GrantOptions<TUser> {
+  /** True when a refresh answered `status` (and `body`) means "no session here". */
+  isRefused(status: number, body: unknown): boolean;
   parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
   refreshMarginMs: number;
   resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
@@ -36,6 +40,34 @@ export interface GrantOptions<TUser> {
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
 export interface Tokenless {
   readonly user: unknown;
+}
+
+/**
+ * Reads the answer to `login`, `register`, `mfa` or `refresh`: a {@link Grant}, a {@link Tokenless}
+ * 2xx, or the `AuthError` it means (`mfa_required` for a login that asks for a second factor).
+ */
+export function readTokenAnswer<TUser>(
+  { ok, status, text, headers }: AuthAnswer,
+  options: GrantOptions<TUser>,
+  call: ResolveUserContext['call'],
+  previous: Grant<TUser> | null,
+): Grant<TUser> | Tokenless {
+  let body: unknown = {}; // an empty answer carries no token, as `{}` would not
+  let json = true;
+  try {
+    if (text.trim()) body = JSON.parse(text);
+  } catch {
+    body = text;
+    json = false;
+  }
+  if (call === 'login') {
+    const challenge = mfaChallenge(body);
+    if (challenge) throw challenge;
+  }
+  if (!ok) throw errorForStatus(call, { status, headers }, call === 'refresh' ? options.isRefused(status, body) : body);
+  // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
+  if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
+  return readGrant(body, status, headers, options, call, previous);
 }
 
 /**

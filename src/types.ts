@@ -21,8 +21,11 @@ export interface Session<TUser = AuthUser> {
   readonly expiresAt: number | null;
 }
 
-/** Why a session ended: `user` called `logout()`, another tab did (`remote`), or the refresh was refused. */
-export type LogoutReason = 'user' | 'remote' | 'refresh_failed';
+/**
+ * Why a session ended: `user` called `logout()`, another tab did (`remote`), the refresh was
+ * refused, or nobody did anything for the idle timeout (`idle`, from `tokenkeeper/idle`).
+ */
+export type LogoutReason = 'user' | 'remote' | 'refresh_failed' | 'idle';
 
 /** Events and their payloads, for {@link AuthClient.on}. */
 export interface AuthEvents<TUser = AuthUser> {
@@ -89,7 +92,12 @@ export interface AuthEndpoints {
   logoutEverywhere?: Endpoint | undefined;
   /** The second login step: `POST { mfaToken, code }`, answered like login. @default '/auth/mfa/verify' */
   mfa: Endpoint;
+  /** The signed-in devices, for `tokenkeeper/sessions` (`GET` to list, `DELETE <sessions>/<id>` to revoke). @default '/auth/sessions' */
+  sessions: Endpoint;
 }
+
+/** An endpoint's name: one of {@link AuthEndpoints}, or one of your own that a module calls through {@link AuthExtension.fetchEndpoint}. */
+export type EndpointName = keyof AuthEndpoints | (string & {});
 
 /** What {@link AuthClientOptions.parseTokenResponse} is told besides the body. */
 export interface TokenResponseContext {
@@ -116,7 +124,7 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @default { login: '/auth/login', register: '/auth/register', refresh: '/auth/refresh-token', logout: '/auth/logout' }
    * @example { refresh: { path: '/auth/token', method: 'GET' }, logoutEverywhere: '/auth/logout-all' }
    */
-  endpoints?: Partial<AuthEndpoints> | undefined;
+  endpoints?: (Partial<AuthEndpoints> & { readonly [name: string]: Endpoint | undefined }) | undefined;
   /**
    * The only origins whose requests get `Authorization`. Full URLs are reduced to their origin.
    * @default [origin of baseUrl]
@@ -325,4 +333,47 @@ export interface AuthClient<TUser = AuthUser> {
   onLogout(handler: (payload: AuthEvents<TUser>['logout']) => void): () => void;
   /** Stops timers, closes channels and drops every listener. */
   dispose(): void;
+  /**
+   * The seam for modules that take the client (`tokenkeeper/sessions`, `tokenkeeper/idle`, your
+   * own): the two things only the client can do. Everything else a module needs is the API above.
+   * @example const { url, headers } = auth.extension.endpoint('sessions')
+   */
+  readonly extension: AuthExtension;
+}
+
+/** What a module can ask of the client besides its public API. See README "Extending tokenkeeper". */
+export interface AuthExtension {
+  /**
+   * The request for the auth server's endpoint `name`, as the client's own calls make it: its URL
+   * resolved against `baseUrl`, its method, its `headers` with `csrf`'s, and `body` merged with its
+   * own (none for GET or HEAD); `bearer` says whether it carries the token. Send it with `authFetch`,
+   * which adds the token where `tokenHeader` says (the auth server's origin is authorized by
+   * default), a DPoP proof with `dpop`, and one shared refresh and one replay on a 401. Throws
+   * `AuthError` when the CSRF header cannot be made, `TypeError` for a name that has no endpoint.
+   * @example
+   * const { url, method, headers } = auth.extension.endpoint('sessions');
+   * const res = await auth.authFetch(url, { method, headers, credentials: 'include' });
+   */
+  endpoint(name: EndpointName, body?: Record<string, unknown>): EndpointCall;
+  /**
+   * Ends the session as `logout()` does, for `reason`: memory is cleared and `logout` fires with that
+   * reason, the other tabs end theirs with the same reason at once, then the server is told. Never
+   * rejects; a failed server call is reported through `error`. Tabs that must end together but tell
+   * the server once (an idle timeout) take turns, e.g. under a Web Lock, and only a tab still
+   * `authenticated` calls it: the others heard the first tab's message.
+   * @example if (auth.getState().status === 'authenticated') await auth.extension.endSession('idle')
+   */
+  endSession(reason: Exclude<LogoutReason, 'remote'>): Promise<void>;
+}
+
+/** An auth-server call, as {@link AuthExtension.endpoint} prepares it. */
+export interface EndpointCall {
+  readonly url: string;
+  /** Upper case. */
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  /** JSON to send; `undefined` for GET and HEAD. */
+  readonly body: Record<string, unknown> | undefined;
+  /** Whether the call carries the access token (the endpoint's `bearer`). */
+  readonly bearer: boolean;
 }
