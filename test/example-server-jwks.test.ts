@@ -176,5 +176,5 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     const configured = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: JSON.stringify(privateJwk()), SPA_ORIGINS: 'http://localhost:5173' });
     await configured.stop();
     expect(configured.output()).not.toMatch(/warning/);
-  });
+  }, 30_000); // two processes started one after the other: each may take seconds on a loaded machine
 });
