@@ -71,15 +71,18 @@ describe('authFetch on a 401', () => {
     const auth = world.client();
     await auth.login(USER);
     let release!: () => void;
+    let arrived!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    const atServer = new Promise<void>((resolve) => (arrived = resolve));
     world.server.use(
       http.get(`${API}/api/slow`, async () => {
+        arrived();
         await held;
         return HttpResponse.json({ error: 'expired' }, { status: 401 });
       }),
     );
     const slow = auth.authFetch(`${API}/api/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await atServer; // out with the old token
     await auth.refresh(); // someone else already got a new token
     expect(world.auth.stats.refreshes).toBe(1);
     world.server.use(http.get(`${API}/api/slow`, ({ request }) => HttpResponse.json({ auth: request.headers.get('authorization') })));

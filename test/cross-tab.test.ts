@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient } from 'tokenkeeper';
+import { trackChannelDeliveries } from './support/channel-deliveries';
 import { createLockManager, installLockManager } from './support/lock-manager';
 import { API, setupWorld, USER } from './support/world';
 
@@ -8,9 +9,12 @@ import { API, setupWorld, USER } from './support/world';
 const world = setupWorld();
 let uninstall = () => {};
 let locks: ReturnType<typeof createLockManager>;
+/** Until the tabs heard every message sent so far. */
+let settle = () => Promise.resolve();
 beforeEach(() => {
   locks = createLockManager();
   uninstall = installLockManager(locks);
+  settle = trackChannelDeliveries().delivered;
 });
 afterEach(() => {
   uninstall();
@@ -18,7 +22,6 @@ afterEach(() => {
 });
 
 const tab = () => world.client({ crossTab: true });
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
 async function signedInTabs(count: number): Promise<AuthClient[]> {
   const tabs = Array.from({ length: count }, tab);

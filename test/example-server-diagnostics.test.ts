@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USER, startServer, type RunningServer } from '../examples/server/index.mjs';
 import { browserUrl, parseOrigins } from '../examples/server/origins.mjs';
+import { HANG_MS } from './support/outcome';
 import { startServerProcess } from './support/server-process.mjs';
 
 describe('SPA_ORIGINS', () => {
@@ -114,8 +115,8 @@ describe('node examples/server/main.mjs', () => {
     const server = await startServerProcess({ SPA_ORIGINS: 'http://localhost:5173/, localhost:3000' });
     try {
       await fetch(`${server.url}/auth/refresh-token`, { method: 'POST' });
-      await vi.waitFor(() => expect(server.output()).toContain('auth: POST /auth/refresh-token 401 invalid_refresh_token (missing)'));
-      await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS: ignoring "localhost:3000"/));
+      await vi.waitFor(() => expect(server.output()).toContain('auth: POST /auth/refresh-token 401 invalid_refresh_token (missing)'), { timeout: HANG_MS });
+      await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS: ignoring "localhost:3000"/), { timeout: HANG_MS });
       expect(server.output()).toContain('SPA origins allowed to call with credentials: http://localhost:5173\n');
       expect(server.output()).toContain(`tokenkeeper example auth server on http://localhost:${server.port}\n`);
       expect(server.output()).not.toContain('127.0.0.1');
@@ -128,7 +129,7 @@ describe('node examples/server/main.mjs', () => {
     const server = await startServerProcess({ SPA_ORIGINS: '', AUTH_LOG: '0' });
     try {
       await fetch(`${server.url}/auth/refresh-token`, { method: 'POST' });
-      await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS is empty/));
+      await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS is empty/), { timeout: HANG_MS });
     } finally {
       await server.stop();
     }

@@ -6,6 +6,7 @@ import { SignJWT, UnsecuredJWT, decodeProtectedHeader, exportPKCS8, type JWK } f
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApiServer, type RunningApiServer } from '../examples/api-server/index.mjs';
 import { createMemoryStore, DEMO_USER, startServer, type RunningServer } from '../examples/server/index.mjs';
+import { HANG_MS } from './support/outcome';
 import { startServerProcess } from './support/server-process.mjs';
 
 const privateJwk = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as JWK;
@@ -167,7 +168,7 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     const server = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: '' });
     try {
       // stderr arrives on its own pipe, maybe after the line that said it listens.
-      await vi.waitFor(() => expect(server.output()).toMatch(/warning: JWT_PRIVATE_KEY .* not set: using a key generated for this process/));
+      await vi.waitFor(() => expect(server.output()).toMatch(/warning: JWT_PRIVATE_KEY .* not set: using a key generated for this process/), { timeout: HANG_MS });
       expect((await get(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
     } finally {
       await server.stop();
@@ -175,5 +176,5 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     const configured = await startServerProcess({ JWT_ALG: 'ES256', JWT_PRIVATE_KEY: JSON.stringify(privateJwk()), SPA_ORIGINS: 'http://localhost:5173' });
     await configured.stop();
     expect(configured.output()).not.toMatch(/warning/);
-  });
+  }, 30_000); // two processes started one after the other: each may take seconds on a loaded machine
 });

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { SignJWT, decodeJwt } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { DEMO_USER, startServer } from '../examples/server/index.mjs';
-import { call, codeAt, cookieOf, login, mfaUsers, otherThan, refresh, sessionOf, START, useServers, type Servers } from './example-server-calls';
+import { call, codeAt, cookieOf, login, mfaUsers, otherThan, refresh, sessionOf, START, useServers, type Servers, type Session } from './example-server-calls';
+import { HANG_MS } from './support/outcome';
 import { describeWithRedis } from './support/redis';
 import { startServerProcess } from './support/server-process.mjs';
 
@@ -304,7 +305,7 @@ describe('demo mode', () => {
     try {
       const demo = await sessionOf(await login(server, DEMO_USER.email, DEMO_USER.password));
       await call(server, 'POST', '/auth/mfa/enroll', { token: demo.token });
-      const codeLine = await vi.waitFor(() => /2FA code is (\d{6})/.exec(server.output())![1]!);
+      const codeLine = await vi.waitFor(() => /2FA code is (\d{6})/.exec(server.output())![1]!, { timeout: HANG_MS });
       expect((await call(server, 'POST', '/auth/mfa/confirm', { token: demo.token, body: { code: codeLine } })).status).toBe(204);
     } finally {
       await server.stop();

@@ -1,14 +1,18 @@
 import { delay, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API, OTHER_USER, setupWorld, USER } from './support/world';
+import { trackChannelDeliveries } from './support/channel-deliveries';
 import { createLockManager, installLockManager } from './support/lock-manager';
 
 // Issue 8, property 3: a refresh that starts while a login is on its way waits for it, so the
 // cookie left in the browser always belongs to the session in getState().
 const world = setupWorld();
 let uninstall = () => {};
+/** Until the tabs heard every message sent so far. */
+let delivered = () => Promise.resolve();
 beforeEach(() => {
   uninstall = installLockManager(createLockManager());
+  delivered = trackChannelDeliveries().delivered;
 });
 afterEach(() => uninstall());
 
@@ -73,7 +77,7 @@ describe('login and refresh never interleave', () => {
     const refreshing = tabB.refresh();
     await switching;
     await refreshing;
-    await delay(20);
+    await delivered();
 
     for (const tab of [tabA, tabB]) expect(tab.getState().user).toMatchObject({ email: OTHER_USER.email });
     expect((await reloadedUser())?.email).toBe(OTHER_USER.email);
@@ -88,7 +92,7 @@ describe('login and refresh never interleave', () => {
     await delay(5);
     const switching = tabB.login(OTHER_USER);
     await Promise.all([restoring.catch(() => null), loggingOut, switching]);
-    await delay(20);
+    await delivered();
 
     for (const tab of [tabA, tabB]) expect(tab.getState().user).toMatchObject({ email: OTHER_USER.email });
     expect((await reloadedUser())?.email).toBe(OTHER_USER.email); // the cookie still holds Carol's session

@@ -51,7 +51,7 @@ function app(auth: AuthClient, at: string) {
   );
 }
 const where = () => screen.getByTestId('where').textContent;
-const isAt = (path: string) => expect.poll(where, { timeout: 3000 }).toBe(path);
+const isAt = (path: string) => expect.poll(where).toBe(path);
 
 describe('RequireAuth', () => {
   it('shows the fallback while restoring, then sends a signed-out visitor to log in and back', async () => {

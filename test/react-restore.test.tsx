@@ -8,7 +8,7 @@ import { USER } from './support/world';
 
 // <AuthProvider> restores the session on mount, once per client, and useAuth() reports a failed restore.
 const world = setupAdapterWorld();
-const { failed, failRefreshes, refreshCalls, signedInBefore } = world;
+const { aTurnLater, failed, failRefreshes, refreshCalls, refreshesSent, signedInBefore } = world;
 afterEach(cleanup);
 
 /** What a page shows for each state, as the README's App does. */
@@ -27,7 +27,7 @@ function Page() {
   return <p data-testid="view">{status === 'authenticated' ? `hello:${user?.name}` : 'anonymous'}</p>;
 }
 const view = () => screen.getByTestId('view').textContent;
-const shows = (text: string) => expect.poll(view, { timeout: 3000 }).toBe(text);
+const shows = (text: string) => expect.poll(view).toBe(text);
 
 describe('AuthProvider restores the session', () => {
   it('on mount, with one refresh for StrictMode and for remounts of the same client', async () => {
@@ -46,8 +46,9 @@ describe('AuthProvider restores the session', () => {
     first.unmount();
     render(app());
     render(app()); // a second provider with the same client, mounted at once
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await act(aTurnLater);
 
+    expect(refreshesSent()).toBe(1);
     expect(world.auth.stats.refreshes).toBe(1);
     expect(world.auth.stats.rejectedRefreshes).toBe(0);
     expect(screen.getAllByTestId('view').map((node) => node.textContent)).toEqual(['hello:Alice', 'hello:Alice']);
@@ -70,8 +71,8 @@ describe('AuthProvider restores the session', () => {
     first.unmount();
     render(<AuthProvider client={auth}><Page /></AuthProvider>); // a remount shows the failure, it does not retry
     expect(view()).toBe('failed:server');
-    await act(() => new Promise((resolve) => setTimeout(resolve, 30)));
-    expect([view(), failed.calls]).toEqual(['failed:server', 1]);
+    await act(aTurnLater);
+    expect([view(), refreshesSent(), failed.calls]).toEqual(['failed:server', 1, 1]);
 
     failRefreshes(() => HttpResponse.error());
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
@@ -115,8 +116,9 @@ describe('AuthProvider restores the session', () => {
     const signedIn = world.client<{ name?: string }>();
     await signedIn.login(USER);
     render(<AuthProvider client={signedIn}><Page /></AuthProvider>);
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await act(aTurnLater);
 
+    expect(refreshesSent()).toBe(0);
     expect(refreshCalls()).toBe(0);
     expect(screen.getAllByTestId('view').map((node) => node.textContent)).toEqual(['loading', 'hello:Alice']);
   });

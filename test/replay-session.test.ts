@@ -1,18 +1,30 @@
-import { delay, http } from 'msw';
+import { http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API, OTHER_USER, setupWorld, USER } from './support/world';
+import { trackChannelDeliveries } from './support/channel-deliveries';
 import { createLockManager, installLockManager } from './support/lock-manager';
+import { HANG_MS } from './support/outcome';
 
 // Issue 8, property 2: a 401'd request is replayed only inside the session it was sent in.
 const world = setupWorld();
 let uninstall = () => {};
+/** Until the tabs heard every message sent so far. */
+let delivered = () => Promise.resolve();
 beforeEach(() => {
   uninstall = installLockManager(createLockManager());
+  delivered = trackChannelDeliveries().delivered;
 });
 afterEach(() => uninstall());
 
 const subjectOf = (authorization: string | null | undefined) =>
   authorization ? (JSON.parse(atob(authorization.split('.')[1]!)) as { email: string }).email : null;
+
+/**
+ * Until the client got its 401 and waits for a refresh (the `debug` sink says so). Waiting for the
+ * server to have recorded the request is not enough: it judges the token after that, and a test
+ * that puts the server's clock back meanwhile turns the 401 into a 200.
+ */
+const waitingAfter401 = (log: string[]) => vi.waitFor(() => expect(log).toContain('401: refreshing'), { timeout: HANG_MS });
 
 /** Holds logins at the server until released, so a request can get its 401 while one is on its way. */
 function holdLogins() {
@@ -29,14 +41,15 @@ function holdLogins() {
 
 describe('a request waiting for its refresh', () => {
   it('is not replayed under another account when the user switches accounts meanwhile', async () => {
-    const auth = world.client();
+    const log: string[] = [];
+    const auth = world.client({ debug: ({ message }) => log.push(message) });
     await auth.login(USER);
     world.serverClock.skew = 400_000; // Alice's token is now refused
     const release = holdLogins();
     const switching = auth.login(OTHER_USER); // on its way
 
     const transfer = auth.authFetch(world.echoUrl, { method: 'POST', body: 'pay 100' });
-    await vi.waitFor(() => expect(world.seen).toHaveLength(1)); // sent with Alice's token, refused, now waiting
+    await waitingAfter401(log); // sent with Alice's token, refused, now waiting
     world.serverClock.skew = 0;
     release();
     await switching;
@@ -65,24 +78,26 @@ describe('a request waiting for its refresh', () => {
   });
 
   it('is not replayed when another tab switches accounts', async () => {
-    const tabA = world.client({ crossTab: true });
+    const log: string[] = [];
+    const tabA = world.client({ crossTab: true, debug: ({ message }) => log.push(message) });
     const tabB = world.client({ crossTab: true });
     await tabB.restore(); // listening
     await tabA.login(USER);
-    await delay(20);
+    await delivered();
     world.serverClock.skew = 400_000;
     const release = holdLogins();
     const switching = tabB.login(OTHER_USER); // holds the lock the tabs share
 
     const pending = tabA.authFetch(world.echoUrl, { method: 'POST', body: 'from A' });
-    await vi.waitFor(() => expect(world.seen).toHaveLength(1));
+    await waitingAfter401(log);
     world.serverClock.skew = 0;
     release();
     await switching;
 
     expect((await pending).status).toBe(401);
     expect(world.seen.filter((s) => s.body === 'from A').map((s) => subjectOf(s.authorization))).toEqual([USER.email]);
-    await vi.waitFor(() => expect(tabA.getState().user).toMatchObject({ email: OTHER_USER.email }));
+    await delivered();
+    expect(tabA.getState().user).toMatchObject({ email: OTHER_USER.email });
   });
 
   it('is not replayed when a window that shares no channel signed in as someone else (the cookie followed)', async () => {

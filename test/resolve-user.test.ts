@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { ResolveUserContext } from 'tokenkeeper';
+import { trackChannelDeliveries } from './support/channel-deliveries';
 import { API, OTHER_USER, setupWorld, USER } from './support/world';
 
 // resolveUser: the one place that decides `user`, so it has one shape after login and after a reload.
@@ -58,12 +59,13 @@ describe('resolveUser', () => {
   });
 
   it('another tab receives the user its sender resolved', async () => {
+    const channels = trackChannelDeliveries();
     const resolveUser = (context: ResolveUserContext<Profile>) => toProfile(context);
     const tabA = world.client<Profile>({ crossTab: true, resolveUser });
     const tabB = world.client<Profile>({ crossTab: true, resolveUser });
     await tabB.restore();
     const { user } = await tabA.login(USER);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await channels.delivered();
     expect(tabB.getState().user).toEqual(user);
   });
 

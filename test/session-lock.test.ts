@@ -1,13 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionLock } from '../src/session-lock';
 import { createLockManager, installLockManager } from './support/lock-manager';
+import { outcomeWithin } from './support/outcome';
 
 // The lock that serialises cookie-changing calls in a tab and across tabs, and its escape hatch.
 let uninstall = () => {};
 beforeEach(() => {
   uninstall = installLockManager(createLockManager());
 });
-afterEach(() => uninstall());
+afterEach(() => {
+  uninstall();
+  vi.useRealTimers();
+});
 
 const closed = () => new Error('closed');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,10 +37,16 @@ describe('createSessionLock', () => {
   });
 
   it('goes ahead when the Web Lock is not granted in time (a frozen tab holds it)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     void navigator.locks.request('l', {}, () => new Promise(() => {})); // never released
-    const started = performance.now();
-    await expect(createSessionLock(() => 'l', 50, closed).run(async () => 'ran')).resolves.toBe('ran');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    let ran: string | undefined;
+    void createSessionLock(() => 'l', 50, closed)
+      .run(async () => 'ran')
+      .then((result) => (ran = result));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(ran).toBeUndefined(); // still waiting for the lock
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran).toBe('ran');
   });
 
   it('passes a task’s failure to its caller and releases the lock for the next', async () => {
@@ -48,15 +58,21 @@ describe('createSessionLock', () => {
   it('close() gives up waiting tasks at once and frees their place; the running one finishes', async () => {
     const other = createSessionLock(() => 'l', 10_000, closed);
     const lock = createSessionLock(() => 'l', 10_000, closed);
-    const holding = other.run(() => sleep(100).then(() => 'held'));
+    let release = () => {};
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const holding = other.run(() => {
+      started();
+      return new Promise<string>((resolve) => (release = () => resolve('held')));
+    });
     const waitingHere = lock.run(async () => 'never');
     const queuedHere = lock.run(async () => 'never either');
-    await sleep(10);
-    const started = performance.now();
+    await running;
     lock.close();
-    await expect(waitingHere).rejects.toThrow('closed');
-    await expect(queuedHere).rejects.toThrow('closed');
-    expect(performance.now() - started).toBeLessThan(50);
+    // The holder keeps the lock until after this: only close() can end these waits.
+    expect(await outcomeWithin(waitingHere)).toEqual({ error: new Error('closed') });
+    expect(await outcomeWithin(queuedHere)).toEqual({ error: new Error('closed') });
+    release();
     await expect(holding).resolves.toBe('held');
   });
 

@@ -20,5 +20,8 @@ export default defineConfig({
     restoreMocks: true,
     unstubGlobals: true,
     testTimeout: 10_000,
+    // expect.poll's default 1 s is short on a loaded machine (two suites at once on 2 cores); a
+    // poll that fails is one that waits for what never comes, so waiting longer costs only then.
+    expect: { poll: { timeout: 5_000 } },
   },
 });

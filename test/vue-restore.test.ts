@@ -9,7 +9,7 @@ import { USER } from './support/world';
 
 // createAuthPlugin restores the session when the app mounts, once per client; useAuth() reports a failed restore.
 const world = setupAdapterWorld();
-const { failed, failRefreshes, refreshCalls, signedInBefore } = world;
+const { aTurnLater, failed, failRefreshes, refreshCalls, refreshesSent, signedInBefore } = world;
 
 /** What a page shows for each state, as the README's App.vue does. */
 const Page = defineComponent({
@@ -42,8 +42,9 @@ describe('createAuthPlugin restores the session', () => {
     await expect.poll(first.text).toBe('hello:Alice');
     first.app.unmount();
     const [again, other] = [mountApp(auth), mountApp(auth)];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await aTurnLater();
 
+    expect(refreshesSent()).toBe(1);
     expect(world.auth.stats.refreshes).toBe(1);
     expect(world.auth.stats.rejectedRefreshes).toBe(0);
     expect([again.text(), other.text()]).toEqual(['hello:Alice', 'hello:Alice']);
@@ -55,8 +56,9 @@ describe('createAuthPlugin restores the session', () => {
     const auth = world.client();
     expect(await renderToString(createSSRApp(Page).use(createAuthPlugin(auth)))).toBe('<p>loading</p>');
     const view = mountApp(world.client(), { restore: false });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await aTurnLater();
 
+    expect(refreshesSent()).toBe(0);
     expect(refreshCalls()).toBe(before);
     expect(view.text()).toBe('loading');
   });
@@ -69,8 +71,8 @@ describe('createAuthPlugin restores the session', () => {
     await expect.poll(view.text).toBe('failed:serverTry again');
     view.app.unmount();
     const again = mountApp(auth); // a remount shows the failure and does not retry on its own
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect([again.text(), failed.calls]).toEqual(['failed:serverTry again', 1]);
+    await aTurnLater();
+    expect([again.text(), refreshesSent(), failed.calls]).toEqual(['failed:serverTry again', 1, 1]);
 
     world.server.resetHandlers();
     again.el.querySelector('button')!.click();

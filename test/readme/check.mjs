@@ -84,6 +84,9 @@ export async function checkReadme({ markdown, dir, demos = DEMO_SOURCES, readmeN
   /** @type {string[]} */
   const problems = [];
   await rm(dir, { recursive: true, force: true });
+  // Made here rather than by the first block's file: with every block skipped, tsconfig.json
+  // still needs the folder.
+  await mkdir(dir, { recursive: true });
   /** @type {Map<string, number>} */
   const lineOf = new Map();
   for (const block of blocks) {

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,9 @@ describe('the README check', () => {
   });
 
   it('reports a type error at its README line, and a block that drifted from its demo file', async () => {
+    // A fresh clone has no node_modules/.cache until something makes it; do not rely on
+    // `npm run check:readme` or another test having run first.
+    await mkdir(cache, { recursive: true });
     const dir = await mkdtemp(join(cache, 'readme-check-test-'));
     dirs.push(dir);
     const markdown = [

@@ -1,5 +1,5 @@
 import { jwtDecode } from 'jwt-decode';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createAuthClient, type AuthClient, type AuthClientOptions, type AuthUser } from 'tokenkeeper';
@@ -30,7 +30,11 @@ export function setupWorld() {
   const now = () => Date.now() + serverClock.skew;
   const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, users: [USER, OTHER_USER, MFA_USER], now });
   const seen: SeenRequest[] = [];
-  const apiLatency = { ms: (_index: number) => 0 };
+  /**
+   * The protected API answers its `index`th request to a URL (from 0) once `after(index)` settled:
+   * by default at once, with no timer, so it answers under fake timers too.
+   */
+  const apiAnswers = { after: (_index: number): unknown => undefined };
 
   const tokenIsValid = (authorization: string | null) => {
     const token = authorization?.replace(/^Bearer /, '');
@@ -55,8 +59,9 @@ export function setupWorld() {
 
   const protectedEcho = async ({ request }: { request: Request }) => {
     const entry = await record(request);
-    const index = seen.filter((s) => s.url === entry.url).length - 1;
-    await delay(apiLatency.ms(index));
+    // Its own place among the requests to this URL: others may have been recorded since.
+    const index = seen.filter((s) => s.url === entry.url).indexOf(entry);
+    await apiAnswers.after(index);
     if (!tokenIsValid(entry.authorization)) {
       return HttpResponse.json({ error: 'invalid_token' }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } });
     }
@@ -84,7 +89,7 @@ export function setupWorld() {
     auth.reset();
     seen.length = 0;
     serverClock.skew = 0;
-    apiLatency.ms = () => 0;
+    apiAnswers.after = () => undefined;
   });
   afterEach(() => {
     server.resetHandlers();
@@ -92,5 +97,5 @@ export function setupWorld() {
   });
   afterAll(() => server.close());
 
-  return { server, auth, seen, serverClock, apiLatency, client, echoUrl: `${API}/api/echo` };
+  return { server, auth, seen, serverClock, apiAnswers, client, echoUrl: `${API}/api/echo` };
 }
