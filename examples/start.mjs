@@ -71,8 +71,8 @@ export async function buildDemo({ log = console.log } = {}) {
 export async function startDemo(options = {}) {
   const { port = 4000, accessTokenTtl = 30, ...rest } = options;
   const server = await startServer({ ...rest, port, accessTokenTtl, staticDir: demoDir });
-  // "localhost", not 127.0.0.1, in what people open: it is a secure context, so the browser keeps
-  // the Secure refresh cookie over plain http.
+  // "localhost", not 127.0.0.1, in what people open: the Vite dev server is on localhost too, and
+  // the server leaves Secure off for plain-http loopback pages (WebKit drops it there).
   return { ...server, url: `http://localhost:${server.port}` };
 }
 

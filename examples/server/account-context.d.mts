@@ -17,7 +17,8 @@ export interface AccountContext {
   mfa: ReturnType<typeof createMfa>;
   refreshTokens: RefreshTokens;
   cookieName: string;
-  clearCookie(): string;
+  /** The Set-Cookie that clears the refresh cookie, with the flags `req`'s page got it with. */
+  clearCookie(req: IncomingMessage): string;
   /** The user of a valid access token whose session is still live; throws 401 otherwise. */
   account(req: IncomingMessage): Promise<Account>;
   /** A JSON object body, `{}` when empty; throws 400/413 otherwise. */

@@ -2,6 +2,7 @@
 // the store, keys come from configuration: an instance decides nothing alone, so any number of
 // them can share one store. It does not listen; see index.mjs for that.
 import { createAccessTokens } from './access-tokens.mjs';
+import { isPlainHttpLoopback } from './dev-cookies.mjs';
 import { createDpop } from './dpop.mjs';
 import { CSRF_CHECKED, CSRF_HEADER, createCsrf } from './csrf.mjs';
 import { HttpError, accessToken as presentedAccessToken, handleCors, parseCookies, readJson, sendJson } from './http.mjs';
@@ -93,11 +94,23 @@ export function createAuthApp(options = {}) {
   // other site can make the browser send it. Cross-site, the SPA's own requests are the other
   // site's, so None, and the CSRF check takes Strict's place.
   const sameSite = crossSite ? `None${partitioned ? '; Partitioned' : ''}` : 'Strict';
-  const cookie = (/** @type {string} */ value, /** @type {number} */ maxAge) =>
-    `${cookieName}=${value}; HttpOnly; Secure; SameSite=${sameSite}; Path=/auth; Max-Age=${maxAge}`;
+  // Secure, except for a page on plain http://localhost (dev-cookies.mjs: WebKit drops it there).
+  // Cross-site keeps it: SameSite=None needs Secure in every browser.
+  let toldPlainHttp = false;
+  const secure = (/** @type {import('./http.mjs').Req} */ req) => {
+    if (crossSite || !isPlainHttpLoopback(req)) return '; Secure';
+    if (!toldPlainHttp) {
+      toldPlainHttp = true;
+      log?.(`cookies: a page on ${req.headers.origin} over plain http: the refresh cookie goes without Secure to loopback pages ` +
+        '(Safari/WebKit drop a Secure cookie on http://localhost); https and every other host keep Secure');
+    }
+    return '';
+  };
+  const cookie = (/** @type {import('./http.mjs').Req} */ req, /** @type {string} */ value, /** @type {number} */ maxAge) =>
+    `${cookieName}=${value}; HttpOnly${secure(req)}; SameSite=${sameSite}; Path=/auth; Max-Age=${maxAge}`;
   const csrf = crossSite ? createCsrf({ partitioned }) : undefined;
   const corsHeaders = [...(crossSite ? [CSRF_HEADER] : []), ...(dpop ? ['DPoP'] : [])];
-  const clearCookie = () => cookie('', 0);
+  const clearCookie = (/** @type {import('./http.mjs').Req} */ req) => cookie(req, '', 0);
   const publicUser = (/** @type {StoredUser} */ { id, email, name }) => ({ id, email, name });
   /**
    * A token answer: bound to the request's DPoP key when its proof gave one (`token_type: 'DPoP'`).
@@ -147,7 +160,7 @@ export function createAuthApp(options = {}) {
    */
   async function startSession(req, res, user, status = 200) {
     const { token, familyId } = await refreshTokens.issue(user.id, req.headers['user-agent']);
-    res.setHeader('Set-Cookie', cookie(token, refreshTokenTtl));
+    res.setHeader('Set-Cookie', cookie(req, token, refreshTokenTtl));
     notes.set(req, user.email);
     sendJson(res, status, await tokenAnswer(req, user, familyId));
   }
@@ -246,12 +259,12 @@ export function createAuthApp(options = {}) {
       if (!result.ok || !user) {
         stats.rejectedRefreshes++;
         if (!result.ok && result.reason === 'reused') stats.reuseDetected++;
-        res.setHeader('Set-Cookie', clearCookie()); // a dead cookie is useless; stop the browser sending it
+        res.setHeader('Set-Cookie', clearCookie(req)); // a dead cookie is useless; stop the browser sending it
         throw new HttpError(401, 'invalid_refresh_token', { reason: result.ok ? 'unknown' : result.reason });
       }
       stats.refreshes++;
       if (result.rotated) stats.rotations++;
-      res.setHeader('Set-Cookie', cookie(result.token, refreshTokenTtl));
+      res.setHeader('Set-Cookie', cookie(req, result.token, refreshTokenTtl));
       notes.set(req, user.email);
       // `user` as login gives it, so the app has one shape of user before and after a reload.
       sendJson(res, 200, await tokenAnswer(req, user, result.familyId));
@@ -271,7 +284,7 @@ export function createAuthApp(options = {}) {
         for (const userId of new Set([cookieUser, bearerUser])) if (userId) await refreshTokens.revokeUser(userId);
       }
       stats.logouts++;
-      res.setHeader('Set-Cookie', clearCookie());
+      res.setHeader('Set-Cookie', clearCookie(req));
       sendJson(res, 204);
     },
 

@@ -35,7 +35,7 @@ export function sessionRoutes(context) {
       if (!family || family.userId !== account.user.id || !context.isLive(family)) throw new HttpError(404, 'session_not_found');
       await store.revokeFamily(id);
       /** @type {Record<string, string>} */
-      const headers = id === (await currentSession(req, account)) ? { 'Set-Cookie': context.clearCookie() } : {};
+      const headers = id === (await currentSession(req, account)) ? { 'Set-Cookie': context.clearCookie(req) } : {};
       sendJson(res, 204, undefined, headers);
     },
   };
