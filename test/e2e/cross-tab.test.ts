@@ -1,23 +1,23 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_USER } from '../../examples/server/index.mjs';
+import { describeEngine, type Tab } from './engines';
 import { startHarness, stats, type Harness } from './harness';
 
 // Several tabs of one browser: one refresh at the server, and logout everywhere at once.
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness();
-});
-afterAll(() => harness?.close());
+describeEngine('tabs of one browser', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness?.close());
 
-async function threeSignedInTabs(): Promise<Page[]> {
-  const tabs = [await harness.openTab(), await harness.openTab(), await harness.openTab()];
-  await tabs[0]!.evaluate((user) => window.tk.auth.login(user), { email: DEMO_USER.email, password: DEMO_USER.password });
-  for (const tab of tabs) await tab.waitForFunction(() => window.tk.auth.getState().status === 'authenticated');
-  return tabs;
-}
+  async function threeSignedInTabs(): Promise<Tab[]> {
+    const tabs = [await harness.openTab(), await harness.openTab(), await harness.openTab()];
+    await tabs[0]!.evaluate((user) => window.tk.auth.login(user), { email: DEMO_USER.email, password: DEMO_USER.password });
+    for (const tab of tabs) await tab.waitFor(() => window.tk.auth.getState().status === 'authenticated');
+    return tabs;
+  }
 
-describe('tabs of one browser', () => {
   it('three tabs with expired tokens calling authFetch at once cause one refresh and no reuse', async () => {
     const tabs = await threeSignedInTabs();
     const before = await stats(harness);
@@ -62,7 +62,7 @@ describe('tabs of one browser', () => {
   it('logout in one tab turns the others anonymous with reason remote', async () => {
     const tabs = await threeSignedInTabs();
     await tabs[1]!.evaluate(() => window.tk.auth.logout());
-    for (const tab of tabs) await tab.waitForFunction(() => window.tk.auth.getState().status === 'anonymous');
+    for (const tab of tabs) await tab.waitFor(() => window.tk.auth.getState().status === 'anonymous');
     const reasons = await Promise.all(
       tabs.map((tab) => tab.evaluate(() => window.tk.log.filter((e) => e['event'] === 'logout').map((e) => e['reason']))),
     );

@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO_USER, type RunningServer, type StartServerOptions } from '../../examples/server/index.mjs';
 import { buildDemo, startDemo } from '../../examples/start.mjs';
-import { launchChromium } from './harness';
+import { engine, type Browser, type Context, type Tab, type Target } from './engines';
+import { startTap, type Tap } from './tap';
 
 // Drives the demos that `npm start` serves (built the same way, examples/start.mjs) as a user would:
 // React at /, Vue at /vue/, through the same story, so the two cannot drift apart.
@@ -14,59 +14,67 @@ export const DEMOS = [
 export type Demo = (typeof DEMOS)[number];
 
 export const poll = { timeout: 10_000 };
-export const hasText = (locator: Locator, text: string) => expect.poll(() => locator.textContent(), poll).toBe(text);
+export const hasText = (tab: Tab, target: Target, text: string) => expect.poll(() => tab.text(target), poll).toBe(text);
 
-/** Builds both demos and starts Chromium; each test then starts its own demo server. */
+/** Builds both demos and starts this project's engine; each test then starts its own demo server. */
 export async function prepareDemos(): Promise<Browser> {
   await buildDemo({ log: () => {} });
-  return launchChromium();
+  return engine.launch();
 }
 
 export interface DemoSite {
   server: RunningServer;
+  /** The demo as the browser reaches it (`url`: http://localhost:<port>, plain http, as `npm start`). */
+  tap: Tap;
   stats(): Promise<RunningServer['stats']>;
-  /** A tab of `context` on `path` of this demo; its uncaught errors land in `errors`. */
-  open(context: BrowserContext, path: string): Promise<Page>;
-  /** Uncaught page errors so far, as "<demo>: <message>". */
-  errors: string[];
+  /** A tab of `context` on `path` of this demo. */
+  open(context: Context, path: string): Promise<Tab>;
+  /** Uncaught page errors of every tab opened so far, as "<demo>: <message>". */
+  errors(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /** A demo server of its own (its own users, sessions and counters) for one demo of {@link DEMOS}. */
 export async function startDemoSite({ name, base }: Demo, options: Omit<StartServerOptions, 'staticDir' | 'port'> = {}): Promise<DemoSite> {
   const server = await startDemo({ port: 0, ...options });
-  const errors: string[] = [];
+  const tap = await startTap(server.port);
+  const tabs: Tab[] = [];
   return {
     server,
-    errors,
-    stats: async () => (await (await fetch(`${server.url}/__stats`)).json()) as RunningServer['stats'],
+    tap,
+    stats: async () => (await (await fetch(`${tap.url}/__stats`)).json()) as RunningServer['stats'],
     async open(context, path) {
-      const page = await context.newPage();
-      page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
-      await page.goto(`${server.url}${base}${path}`);
-      return page;
+      const tab = await context.newTab(`${tap.url}${base}${path}`);
+      tabs.push(tab);
+      return tab;
     },
-    close: () => server.close(),
+    errors: async () => (await Promise.all(tabs.map((tab) => tab.errors().catch(() => [])))).flat().map((message) => `${name}: ${message}`),
+    close: async () => {
+      await tap.close();
+      await server.close();
+    },
   };
 }
 
+export const heading = (name: string): Target => ({ role: 'heading', name, exact: true });
+export const button = (name: string): Target => ({ role: 'button', name, exact: true });
+
 /** Fills the login form and submits it. */
-export async function signIn(page: Page, user: { email: string; password: string } = DEMO_USER) {
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+export async function signIn(tab: Tab, user: { email: string; password: string } = DEMO_USER) {
+  await tab.waitForElement(heading('Sign in'));
+  await tab.fill({ label: 'Email' }, user.email);
+  await tab.fill({ label: 'Password' }, user.password);
+  await tab.click(button('Sign in'));
 }
 
-/** Waits for the account page, with the user `/api/me` answered (a Playwright wait: also fine in concurrent tests). */
-export const accountShown = (page: Page) =>
-  page.getByTestId('me-email').filter({ hasText: new RegExp(`^${DEMO_USER.email.replace(/\./g, '\\.')}$`) }).waitFor(poll);
+/** Waits for the account page, with the user `/api/me` answered. */
+export const accountShown = (tab: Tab) =>
+  tab.waitFor((email) => document.querySelector('[data-testid="me-email"]')?.textContent === email, DEMO_USER.email, poll);
 
 /** The event log's lines as "<tag> <text>" (without the time), oldest first. */
-export const lines = async (page: Page) =>
-  (
-    await page
-      .getByTestId('event-log')
-      .locator('li')
-      .evaluateAll((items) => items.map((li) => [...li.children].slice(1).map((part) => part.textContent).join(' ')))
-  ).reverse();
+export const lines = (tab: Tab) =>
+  tab.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="event-log"] li')]
+      .map((li) => [...li.children].slice(1).map((part) => part.textContent).join(' '))
+      .reverse(),
+  );

@@ -1,13 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotp } from 'tokenkeeper/msw';
-import { accountShown, DEMOS, hasText, lines, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
+import { accountShown, button, DEMOS, hasText, heading, lines, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
+import { describeEngine, type Browser, type Context, type Tab } from './engines';
 
 // The demos' second factor: turned on from the account page (secret and QR code, confirmed with a
 // code), then asked for at the next sign-in, where a wrong code is refused and the right one signs in.
-let browser: Browser;
-beforeAll(async () => void (browser = await prepareDemos()), 120_000);
-afterAll(() => browser?.close());
 
 const STEP_MS = 30_000;
 
@@ -40,77 +37,85 @@ function authenticator(secret: string) {
   };
 }
 
-describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
-  let site: DemoSite;
-  let context: BrowserContext;
-  let page: Page;
-  let app: ReturnType<typeof authenticator>;
-  beforeAll(async () => {
-    site = await startDemoSite(demo, { accessTokenTtl: 600 });
-    context = await browser.newContext();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await site?.close();
-  });
-  const mfaStatus = () => page.getByTestId('mfa-status');
+describeEngine('the demos: two-factor', () => {
+  let browser: Browser;
+  beforeAll(async () => void (browser = await prepareDemos()), 120_000);
+  afterAll(() => browser?.close());
 
-  it('turns two-factor on from the account page with the shown secret and a code', async () => {
-    page = await site.open(context, '/account');
-    await signIn(page);
-    await accountShown(page);
-    await hasText(mfaStatus(), 'off');
+  describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
+    let site: DemoSite;
+    let context: Context;
+    let page: Tab;
+    let app: ReturnType<typeof authenticator>;
+    beforeAll(async () => {
+      site = await startDemoSite(demo, { accessTokenTtl: 600 });
+      context = await browser.newContext();
+    });
+    afterAll(async () => {
+      await context?.close();
+      await site?.close();
+    });
+    const mfaStatus = { testId: 'mfa-status' };
+    const codeField = { label: 'Code', exact: true };
 
-    await page.getByRole('button', { name: 'Enable two-factor' }).click();
-    const secret = (await page.getByTestId('mfa-secret').textContent()) ?? '';
-    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
-    // The QR code is drawn in the page (no QR service sees the secret).
-    expect(await page.getByTestId('mfa-qr').locator('svg path, svg rect').count()).toBeGreaterThan(0);
-    app = authenticator(secret);
-    await page.getByLabel('Code', { exact: true }).fill(await app.code());
-    await page.getByRole('button', { name: 'Turn on' }).click();
-    await hasText(mfaStatus(), 'on');
-    expect(await page.getByTestId('mfa-secret').count()).toBe(0); // shown once, while enrolling
-    expect((await lines(page)).slice(-2)).toEqual([
-      'mfa two-factor: a new secret to scan (POST /auth/mfa/enroll → 200)',
-      'mfa two-factor is on (POST /auth/mfa/confirm → 204)',
-    ]);
-  });
+    it('turns two-factor on from the account page with the shown secret and a code', async () => {
+      page = await site.open(context, '/account');
+      await signIn(page);
+      await accountShown(page);
+      await hasText(page, mfaStatus, 'off');
 
-  it('asks for the code at the next sign-in, refuses a wrong one, and signs in with the right one', async () => {
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await signIn(page);
-    await page.getByRole('heading', { name: 'Two-factor code' }).waitFor();
-    expect(await page.getByTestId('me-email').count()).toBe(0); // the password alone signed nobody in
+      await page.click(button('Enable two-factor'));
+      await page.waitForElement({ testId: 'mfa-secret' });
+      const secret = (await page.text({ testId: 'mfa-secret' })) ?? '';
+      expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+      // The QR code is drawn in the page (no QR service sees the secret).
+      expect(await page.count({ css: '[data-testid="mfa-qr"] svg path, [data-testid="mfa-qr"] svg rect' })).toBeGreaterThan(0);
+      app = authenticator(secret);
+      await page.fill(codeField, await app.code());
+      await page.click(button('Turn on'));
+      await hasText(page, mfaStatus, 'on');
+      expect(await page.count({ testId: 'mfa-secret' })).toBe(0); // shown once, while enrolling
+      expect((await lines(page)).slice(-2)).toEqual([
+        'mfa two-factor: a new secret to scan (POST /auth/mfa/enroll → 200)',
+        'mfa two-factor is on (POST /auth/mfa/confirm → 204)',
+      ]);
+    });
 
-    await page.getByLabel('Code', { exact: true }).fill(await app.wrongCode());
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await hasText(page.getByRole('alert'), 'Wrong code. Try the one your app shows now.');
-    expect(await page.getByRole('heading', { name: 'Two-factor code' }).isVisible()).toBe(true); // the user can retry
+    it('asks for the code at the next sign-in, refuses a wrong one, and signs in with the right one', async () => {
+      await page.click(button('Log out'));
+      await signIn(page);
+      await page.waitForElement(heading('Two-factor code'));
+      expect(await page.count({ testId: 'me-email' })).toBe(0); // the password alone signed nobody in
 
-    await page.getByLabel('Code', { exact: true }).fill(await app.code());
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await accountShown(page);
-    await hasText(mfaStatus(), 'on');
-    const story = await lines(page);
-    expect(story.slice(story.indexOf('logout signed out (user)') + 1)).toEqual([
-      'mfa password right; the account asks for a second factor (POST /auth/login → 401 mfa_required)',
-      'mfa second factor: code refused (POST /auth/mfa/verify → 401)',
-      'mfa second factor: code accepted (POST /auth/mfa/verify → 200)',
-      'login signed in as demo@example.com',
-      'api GET /api/me → 200',
-    ]);
-  });
+      await page.fill(codeField, await app.wrongCode());
+      await page.click(button('Verify'));
+      await hasText(page, { role: 'alert' }, 'Wrong code. Try the one your app shows now.');
+      expect(await page.count(heading('Two-factor code'))).toBe(1); // the user can retry
 
-  it('turns two-factor off with a code; then the password alone signs in again', async () => {
-    await page.getByLabel('Code', { exact: true }).fill(await app.code());
-    await page.getByRole('button', { name: 'Disable two-factor' }).click();
-    await hasText(mfaStatus(), 'off');
+      await page.fill(codeField, await app.code());
+      await page.click(button('Verify'));
+      await accountShown(page);
+      await hasText(page, mfaStatus, 'on');
+      const story = await lines(page);
+      expect(story.slice(story.indexOf('logout signed out (user)') + 1)).toEqual([
+        'mfa password right; the account asks for a second factor (POST /auth/login → 401 mfa_required)',
+        'mfa second factor: code refused (POST /auth/mfa/verify → 401)',
+        'mfa second factor: code accepted (POST /auth/mfa/verify → 200)',
+        'login signed in as demo@example.com',
+        'api GET /api/me → 200',
+      ]);
+    });
 
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await signIn(page);
-    await accountShown(page);
-    expect(await page.getByRole('heading', { name: 'Two-factor code' }).count()).toBe(0);
-    expect(site.errors).toEqual([]);
+    it('turns two-factor off with a code; then the password alone signs in again', async () => {
+      await page.fill(codeField, await app.code());
+      await page.click(button('Disable two-factor'));
+      await hasText(page, mfaStatus, 'off');
+
+      await page.click(button('Log out'));
+      await signIn(page);
+      await accountShown(page);
+      expect(await page.count(heading('Two-factor code'))).toBe(0);
+      expect(await site.errors()).toEqual([]);
+    });
   });
 });

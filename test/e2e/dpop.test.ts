@@ -1,24 +1,26 @@
 import { decodeJwt } from 'jose';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_USER } from '../../examples/server/index.mjs';
 import { attackerKey } from '../dpop-attacker';
+import { describeEngine, type Tab } from './engines';
 import { startHarness, stats, type Harness } from './harness';
+import { lastSeen } from './tap';
 
-// The client option `dpop` in Chromium against the example server (`dpop: true`): a copied token is
-// worth nothing outside the page, and tabs share one key with their one refresh.
-let harness: Harness;
-beforeAll(async () => {
-  harness = await startHarness({ dpop: true, page: 'dpop.html' });
-});
-afterAll(() => harness?.close());
-
+// The client option `dpop` in a real browser against the example server (`dpop: true`): a copied
+// token is worth nothing outside the page, and tabs share one key (a CryptoKey sent over the
+// BroadcastChannel) with their one refresh.
 const credentials = { email: DEMO_USER.email, password: DEMO_USER.password };
-const authFetchStatus = (tab: Page, path: string, init?: RequestInit) =>
+const authFetchStatus = (tab: Tab, path: string, init?: RequestInit) =>
   tab.evaluate(async ([url, options]) => (await window.tk.auth.authFetch(url, options)).status, [path, init] as const);
-const thumbprint = (tab: Page) => tab.evaluate(() => window.tk.dpop!.thumbprint());
+const thumbprint = (tab: Tab) => tab.evaluate(() => window.tk.dpop!.thumbprint());
 
-describe('DPoP in Chromium', () => {
+describeEngine('DPoP', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ dpop: true, page: 'dpop.html' });
+  });
+  afterAll(() => harness?.close());
+
   it('a token copied out of the page is refused from Node, without a proof and with a proof of its own, while the page keeps working', async () => {
     const tab = await harness.openTab();
     await tab.evaluate((user) => window.tk.auth.login(user).then(() => undefined), credentials);
@@ -40,11 +42,10 @@ describe('DPoP in Chromium', () => {
     }
 
     // The page signs its own request: the header carries a proof for this URL and this token.
-    const sent = tab.waitForRequest((request) => new URL(request.url()).pathname === '/api/me');
     expect(await authFetchStatus(tab, '/api/me?from=page')).toBe(200);
-    const headers = (await sent).headers();
+    const { headers } = lastSeen(harness.tap, '/api/me');
     expect(headers['authorization']).toBe(`DPoP ${token}`);
-    expect(decodeJwt(headers['dpop']!)).toMatchObject({ htm: 'GET', htu: me });
+    expect(decodeJwt(headers['dpop'] as string)).toMatchObject({ htm: 'GET', htu: me });
     await tab.evaluate(() => window.tk.auth.logout());
     await tab.close();
   });
@@ -52,7 +53,7 @@ describe('DPoP in Chromium', () => {
   it('three tabs share one key and, when the server refuses their tokens, one refresh', async () => {
     const tabs = [await harness.openTab(), await harness.openTab(), await harness.openTab()];
     await tabs[0]!.evaluate((user) => window.tk.auth.login(user).then(() => undefined), credentials);
-    for (const tab of tabs) await tab.waitForFunction(() => window.tk.auth.getState().status === 'authenticated');
+    for (const tab of tabs) await tab.waitFor(() => window.tk.auth.getState().status === 'authenticated');
     const key = await thumbprint(tabs[0]!);
     expect(await Promise.all(tabs.map(thumbprint))).toEqual([key, key, key]);
     expect(await Promise.all(tabs.map((tab) => authFetchStatus(tab, '/api/me')))).toEqual([200, 200, 200]);

@@ -3,27 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../examples/server/index.mjs';
+import { engine, type Browser, type Context, type Tab } from './engines';
+import { startTap, type Tap } from './tap';
+
+export { launchChromium } from './engines/chromium';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Flags for Debian's chromium in a sandboxed, offline machine (see DEVELOPERS.md). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's Chromium (or `CHROMIUM_PATH`), headless, with the flags above. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
 
 /**
  * A fresh directory holding the built bundle (dist/index.js with jwt-decode) twice: a module at
@@ -47,20 +33,27 @@ export async function bundleClient(): Promise<string> {
 }
 
 export interface Harness {
+  /** The app as the browser sees it: `url` is the tap's `http://localhost:<port>`. */
   app: RunningServer;
+  /** Every request the browser sent the app, and a way to hold, fail or drop some. */
+  tap: Tap;
   /** A second server on another origin, for requests that must not carry the token. */
   other: RunningServer;
+  /** What reached `other`. */
+  otherTap: Tap;
   browser: Browser;
-  context: BrowserContext;
+  context: Context;
   /** Opens a tab on the app and waits for its restore() to settle. */
-  openTab(): Promise<Page>;
+  openTab(): Promise<Tab>;
+  /** Reloads `tab` and waits for its restore() to settle. */
+  reload(tab: Tab): Promise<unknown>;
   close(): Promise<void>;
 }
 
 /**
  * The real thing: the example auth server serving a page that loads the built bundle
  * (dist/index.js, bundled with jwt-decode for the browser: /tokenkeeper.js as a module,
- * /tokenkeeper.iife.js as a classic script), and Chromium with real cookies.
+ * /tokenkeeper.iife.js as a classic script), and this project's engine with real cookies.
  */
 export async function startHarness(
   options: {
@@ -78,7 +71,6 @@ export async function startHarness(
   const staticDir = await bundleClient();
   await copyFile(join(root, 'test/e2e/fixture', options.page ?? 'index.html'), join(staticDir, 'index.html'));
 
-  // "localhost" is a secure context, so Chromium keeps the Secure refresh cookie over plain http.
   const app = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -88,26 +80,32 @@ export async function startHarness(
     ...(options.reuseInterval === undefined ? {} : { reuseInterval: options.reuseInterval }),
     ...(options.dpop === undefined ? {} : { dpop: options.dpop }),
   });
-  const appUrl = `http://localhost:${app.port}`;
-  const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [appUrl] });
-  const browser = await launchChromium();
+  const tap = await startTap(app.port);
+  const other = await startServer({ port: 0, host: '127.0.0.1', allowedOrigins: [tap.url] });
+  const otherTap = await startTap(other.port);
+  const browser = await engine.launch();
   const context = await browser.newContext();
+  const restored = (tab: Tab) => tab.waitFor(() => 'tk' in window).then(() => tab.evaluate(() => window.tk.restored));
 
   return {
-    app: { ...app, url: appUrl },
-    other,
+    app: { ...app, url: tap.url, port: tap.port },
+    tap,
+    other: { ...other, url: otherTap.url, port: otherTap.port },
+    otherTap,
     browser,
     context,
     async openTab() {
-      const page = await context.newPage();
-      await page.goto(appUrl);
-      await page.waitForFunction(() => 'tk' in window);
-      await page.evaluate(() => window.tk.restored);
-      return page;
+      const tab = await context.newTab(tap.url);
+      await restored(tab);
+      return tab;
+    },
+    async reload(tab) {
+      await tab.reload();
+      return restored(tab);
     },
     async close() {
       await browser.close();
-      await Promise.all([app.close(), other.close()]);
+      await Promise.all([app.close(), other.close(), tap.close(), otherTap.close()]);
       await rm(staticDir, { recursive: true, force: true });
     },
   };
