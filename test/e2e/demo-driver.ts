@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { DEMO_USER, type RunningServer, type StartServerOptions } from '../../examples/server/index.mjs';
 import { buildDemo, startDemo } from '../../examples/start.mjs';
-import { engine, type Browser, type Context, type Tab, type Target } from './engines';
+import { engine, type Browser, type Tab, type Target } from './engines';
 import { startTap, type Tap } from './tap';
 
 // Drives the demos that `npm start` serves (built the same way, examples/start.mjs) as a user would:
@@ -16,9 +16,9 @@ export type Demo = (typeof DEMOS)[number];
 export const poll = { timeout: 10_000 };
 export const hasText = (tab: Tab, target: Target, text: string) => expect.poll(() => tab.text(target), poll).toBe(text);
 
-/** Builds both demos and starts this project's engine; each test then starts its own demo server. */
+/** Builds both demos (unless the run's global setup has) and starts this project's engine. */
 export async function prepareDemos(): Promise<Browser> {
-  await buildDemo({ log: () => {} });
+  if (!process.env['E2E_DEMO_BUILT']) await buildDemo({ log: () => {} });
   return engine.launch();
 }
 
@@ -27,29 +27,39 @@ export interface DemoSite {
   /** The demo as the browser reaches it (`url`: http://localhost:<port>, plain http, as `npm start`). */
   tap: Tap;
   stats(): Promise<RunningServer['stats']>;
-  /** A tab of `context` on `path` of this demo. */
-  open(context: Context, path: string): Promise<Tab>;
+  /** A tab on `path` of this demo, in the site's own browser context. */
+  open(path: string): Promise<Tab>;
   /** Uncaught page errors of every tab opened so far, as "<demo>: <message>". */
   errors(): Promise<string[]>;
+  /** Closes the context, then the server. */
   close(): Promise<void>;
 }
 
-/** A demo server of its own (its own users, sessions and counters) for one demo of {@link DEMOS}. */
-export async function startDemoSite({ name, base }: Demo, options: Omit<StartServerOptions, 'staticDir' | 'port'> = {}): Promise<DemoSite> {
+/**
+ * A demo server of its own (its own users, sessions and counters) for one demo of {@link DEMOS},
+ * and a browser context of `browser` to visit it in.
+ */
+export async function startDemoSite(
+  { name, base }: Demo,
+  browser: Browser,
+  options: Omit<StartServerOptions, 'staticDir' | 'port'> = {},
+): Promise<DemoSite> {
   const server = await startDemo({ port: 0, ...options });
   const tap = await startTap(server.port);
+  const context = await browser.newContext();
   const tabs: Tab[] = [];
   return {
     server,
     tap,
     stats: async () => (await (await fetch(`${tap.url}/__stats`)).json()) as RunningServer['stats'],
-    async open(context, path) {
+    async open(path) {
       const tab = await context.newTab(`${tap.url}${base}${path}`);
       tabs.push(tab);
       return tab;
     },
     errors: async () => (await Promise.all(tabs.map((tab) => tab.errors().catch(() => [])))).flat().map((message) => `${name}: ${message}`),
     close: async () => {
+      await context.close();
       await tap.close();
       await server.close();
     },

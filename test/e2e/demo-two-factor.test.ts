@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotp } from 'tokenkeeper/msw';
 import { accountShown, button, DEMOS, hasText, heading, lines, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
-import { describeEngine, type Browser, type Context, type Tab } from './engines';
+import { describeEngine, type Browser, type Tab } from './engines';
 
 // The demos' second factor: turned on from the account page (secret and QR code, confirmed with a
 // code), then asked for at the next sign-in, where a wrong code is refused and the right one signs in.
@@ -44,22 +44,17 @@ describeEngine('the demos: two-factor', () => {
 
   describe.each(DEMOS)('the $name demo: two-factor', (demo) => {
     let site: DemoSite;
-    let context: Context;
     let page: Tab;
     let app: ReturnType<typeof authenticator>;
     beforeAll(async () => {
-      site = await startDemoSite(demo, { accessTokenTtl: 600 });
-      context = await browser.newContext();
+      site = await startDemoSite(demo, browser, { accessTokenTtl: 600 });
     });
-    afterAll(async () => {
-      await context?.close();
-      await site?.close();
-    });
+    afterAll(() => site?.close());
     const mfaStatus = { testId: 'mfa-status' };
     const codeField = { label: 'Code', exact: true };
 
     it('turns two-factor on from the account page with the shown secret and a code', async () => {
-      page = await site.open(context, '/account');
+      page = await site.open('/account');
       await signIn(page);
       await accountShown(page);
       await hasText(page, mfaStatus, 'off');

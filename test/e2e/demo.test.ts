@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../examples/server/index.mjs';
 import { accountShown, button, DEMOS, hasText, heading, lines, poll, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
-import { describeEngine, engine, type Browser, type Context, type Tab } from './engines';
+import { describeEngine, engine, type Browser, type Tab } from './engines';
 
 // The demos that `npm start` serves, built the same way (examples/start.mjs) and on plain
 // http://localhost as it serves them, driven as a user would: React at /, Vue at /vue/, through
@@ -22,16 +22,11 @@ describeEngine('the demos', () => {
   describe.each(DEMOS)('the $name demo', (demo) => {
     const { name, base } = demo;
     let site: DemoSite;
-    let context: Context;
     beforeAll(async () => {
       // Long-lived tokens: no timed refresh during the test, so every refresh counted is one the test caused.
-      site = await startDemoSite(demo, { accessTokenTtl: 600 });
-      context = await browser.newContext();
+      site = await startDemoSite(demo, browser, { accessTokenTtl: 600 });
     });
-    afterAll(async () => {
-      await context?.close();
-      await site?.close();
-    });
+    afterAll(() => site?.close());
 
     const where = async (tab: Tab) => {
       const url = new URL(await tab.url());
@@ -43,7 +38,7 @@ describeEngine('the demos', () => {
     let userBefore: Record<string, unknown>;
 
     it('sends a signed-out visitor of a guarded page to log in, and back to that page', async () => {
-      page = await site.open(context, '/account?tab=devices');
+      page = await site.open('/account?tab=devices');
       await page.waitForElement(heading('Sign in'));
       expect(await where(page)).toEqual({ path: '/login', returnTo: '/account?tab=devices' });
 
@@ -97,7 +92,7 @@ describeEngine('the demos', () => {
     });
 
     it('follows a logout in another tab to the login page, and its notice clears after signing in', async () => {
-      const other = await site.open(context, '/account');
+      const other = await site.open('/account');
       await accountShown(other);
       await other.click(button('Log out'));
       await other.waitForElement(heading('Sign in'));

@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createServer as createViteServer } from 'vite';
 import { DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
-import { buildDemo, startDemo } from '../../examples/start.mjs';
-import { accountShown, button, heading, signIn } from './demo-driver';
-import { describeEngine, engine, type Browser } from './engines';
+import { startDemo } from '../../examples/start.mjs';
+import { accountShown, button, heading, prepareDemos, signIn } from './demo-driver';
+import { describeEngine, type Browser } from './engines';
 
 // Issue 19: development in every engine, Safari's included, on plain http://localhost: `npm start`
 // (examples/start.mjs) and the README's "Your own SPA in development" (a Vite dev server proxying
@@ -14,8 +14,7 @@ import { describeEngine, engine, type Browser } from './engines';
 describeEngine('development on plain http://localhost', () => {
   let browser: Browser;
   beforeAll(async () => {
-    await buildDemo({ log: () => {} });
-    browser = await engine.launch();
+    browser = await prepareDemos();
   }, 120_000);
   afterAll(() => browser?.close());
 

@@ -23,6 +23,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // One browser at a time: the machine has two cores.
     fileParallelism: false,
+    // Once per run: the demos' build, and each engine, which the test files connect to.
+    globalSetup: ['test/e2e/build-demos.ts', 'test/e2e/start-engines.ts'],
     projects: ENGINE_NAMES.map((name) => ({
       extends: true,
       test: {

@@ -54,16 +54,18 @@ describeEngine('tabs left alone across token lifetimes', () => {
     const tab = await harness.openTab();
     await tab.evaluate((user) => window.tk.auth.login(user).then(() => undefined), { email: DEMO_USER.email, password: DEMO_USER.password });
     await tab.evaluate(() => void ((window as { leftAt?: number }).leftAt = Date.now()));
+    // The login's Web Lock lingers 50 ms; a page holding a lock is not kept in the back-forward cache.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await tab.goto(`${harness.app.url}/tokenkeeper.iife.js`); // another page of the site
     await new Promise((resolve) => setTimeout(resolve, TTL * 1000 + 500)); // the token expires meanwhile
     const before = await stats(harness);
-    await tab.evaluate(() => void setTimeout(() => history.back(), 10));
+    await tab.evaluate(() => void setTimeout(() => history.back(), 100)); // after this script has answered
     await tab.waitFor(() => 'tk' in window);
     const cached = await tab.evaluate(() => typeof (window as { leftAt?: number }).leftAt === 'number');
     console.info(`${engine.label}: back-forward cache ${cached ? 'kept the page (pageshow)' : 'not used (a fresh load)'}`);
-    // Firefox and WebKit keep the page (open BroadcastChannel and all), so the `pageshow` wake-up is what
-    // refreshes there; headless Chromium here loads it afresh, and restore() does.
-    if (engine.name !== 'chromium') expect(cached).toBe(true);
+    // Firefox and WebKit usually keep the page (open BroadcastChannel and all), so the `pageshow`
+    // wake-up is what refreshes there; headless Chromium here loads it afresh, and restore() does.
+    // Which one an engine takes is its own choice (Firefox now and then declines): either way, below.
     await tab.waitFor(() => window.tk.auth.getState().status === 'authenticated' && window.tk.auth.getState().expiresAt! > Date.now());
     expect(await tab.evaluate(async () => (await window.tk.auth.authFetch('/api/me')).status)).toBe(200);
     const after = await stats(harness);

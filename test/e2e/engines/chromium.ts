@@ -20,12 +20,17 @@ export function launchChromium(): Promise<PlaywrightBrowser> {
   return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
 }
 
+/** The same as a server other processes connect to (start-engines.ts). */
+export const launchChromiumServer = () => chromium.launchServer({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+
 export const chromiumEngine: Engine = {
   name: 'chromium',
   label: LABELS.chromium,
   missing: MISSING.chromium,
   async launch(): Promise<Browser> {
-    const browser = await launchChromium();
+    // The run's Chromium (start-engines.ts) when there is one; close() then only disconnects.
+    const shared = process.env['E2E_CHROMIUM_WS'];
+    const browser = shared ? await chromium.connect(shared) : await launchChromium();
     return {
       async newContext() {
         // Test servers on https use a self-signed certificate (tls.ts).

@@ -4,19 +4,26 @@ import { createTab } from './tab';
 import type { Browser, Engine } from './types';
 
 /** Debian's Firefox ESR (or `FIREFOX_PATH`), headless, over WebDriver BiDi through puppeteer-core. */
+export const launchFirefox = () =>
+  puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    acceptInsecureCerts: true, // test servers on https use a self-signed certificate (tls.ts)
+    // Nothing to fetch from Mozilla on a closed network; say so rather than wait for refusals.
+    extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'app.update.enabled': false },
+  });
+
+/** The run's Firefox (start-engines.ts) when there is one: a BiDi session of this file's own on it. */
 export const firefoxEngine: Engine = {
   name: 'firefox',
   label: LABELS.firefox,
   missing: MISSING.firefox,
   async launch(): Promise<Browser> {
-    const browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: firefoxPath(),
-      headless: true,
-      acceptInsecureCerts: true, // test servers on https use a self-signed certificate (tls.ts)
-      // Nothing to fetch from Mozilla on a closed network; say so rather than wait for refusals.
-      extraPrefsFirefox: { 'network.captive-portal-service.enabled': false, 'app.update.enabled': false },
-    });
+    const shared = process.env['E2E_FIREFOX_WS'];
+    const browser = shared
+      ? await puppeteer.connect({ browserWSEndpoint: shared, protocol: 'webDriverBiDi', acceptInsecureCerts: true })
+      : await launchFirefox();
     return {
       async newContext() {
         const context = await browser.createBrowserContext();
@@ -49,7 +56,7 @@ export const firefoxEngine: Engine = {
           close: () => context.close(),
         };
       },
-      close: () => browser.close(),
+      close: () => (shared ? browser.disconnect() : browser.close()),
     };
   },
 };

@@ -1,19 +1,13 @@
 import type { Tab, Target } from './types';
 
 /** What an engine must do itself; {@link createTab} builds the rest of a {@link Tab} on it. */
-export interface TabDriver {
+export interface TabDriver extends Pick<Tab, 'goto' | 'reload' | 'url' | 'screenshot' | 'errors' | 'close'> {
   /** Evaluates a JavaScript expression in the page; a promise is awaited. */
   run(expression: string): Promise<unknown>;
   /** A real click on the element `css` selects. */
   click(css: string): Promise<void>;
   /** Focuses the field `css` selects, clears it and types `value`. */
   fill(css: string, value: string): Promise<void>;
-  goto(url: string): Promise<void>;
-  reload(): Promise<void>;
-  url(): Promise<string>;
-  screenshot(path: string): Promise<void>;
-  errors(): Promise<string[]>;
-  close(): Promise<void>;
 }
 
 /**

@@ -18,7 +18,7 @@ const freePort = () =>
   });
 
 /** An Xvfb of its own (the first free display, `-displayfd`), so runs side by side do not share one. */
-async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
+export async function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
   const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
@@ -114,9 +114,11 @@ async function startSession(display: string): Promise<Context> {
           const result = (await inWindow(handle, () =>
             driver.executeAsyncScript(
               `const done = arguments[arguments.length - 1];
-               const run = window.__e2eRuns[${JSON.stringify(id)}];
-               delete window.__e2eRuns[${JSON.stringify(id)}];
-               run.then(done);`,
+               const run = window.__e2eRuns?.[${JSON.stringify(id)}];
+               // Gone: the script sent this page elsewhere, after it had run (as history.back() does).
+               if (!run) done({ value: null });
+               else run.then(done);
+               delete window.__e2eRuns?.[${JSON.stringify(id)}];`,
             ),
           )) as { value?: unknown; error?: string };
           if (result.error !== undefined) throw new Error(result.error);
@@ -170,7 +172,9 @@ export const webkitEngine: Engine = {
   label: LABELS.webkit,
   missing: MISSING.webkit,
   async launch(): Promise<Browser> {
-    const xvfb = await startXvfb();
+    // The run's Xvfb (start-engines.ts) when there is one.
+    const shared = process.env['E2E_WEBKIT_DISPLAY'];
+    const xvfb = shared ? { display: shared, process: undefined } : await startXvfb();
     const contexts = new Set<Context>();
     return {
       async newContext() {
@@ -186,7 +190,7 @@ export const webkitEngine: Engine = {
       },
       async close() {
         await Promise.all([...contexts].map((context) => context.close()));
-        xvfb.process.kill();
+        xvfb.process?.kill();
       },
     };
   },
