@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { launchChromium } from '../e2e/harness';
+import { launchChromium } from '../e2e/engines/chromium';
 import { startBenchServer } from './bench-server';
 
 // What the client option `dpop` costs per authFetch, in Chromium (where WebCrypto signs): two clients

@@ -7,8 +7,6 @@ import { startServer, type RunningServer } from '../../examples/server/index.mjs
 import { engine, type Browser, type Context, type Tab } from './engines';
 import { startTap, type Tap } from './tap';
 
-export { launchChromium } from './engines/chromium';
-
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**

@@ -46,11 +46,17 @@ let marks = 0;
 
 /** A {@link Tab} on an engine's {@link TabDriver}: element queries run in the page, input is the engine's own. */
 export function createTab(driver: TabDriver): Tab {
+  /** Until `check` is truthy. A check that throws (its page navigating meanwhile) counts as not yet. */
   const poll = async (check: () => Promise<unknown>, what: string, timeout = 10_000) => {
     const deadline = Date.now() + timeout;
+    let failure: unknown;
     for (;;) {
-      if (await check()) return;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+      try {
+        if (await check()) return;
+      } catch (error) {
+        failure = error;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`, { cause: failure });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
