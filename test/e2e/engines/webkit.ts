@@ -22,6 +22,7 @@ export async function startXvfb(): Promise<{ display: string; process: ChildProc
   const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
+  process.once('exit', () => xvfb.kill());
   let stderr = '';
   xvfb.stderr?.on('data', (chunk) => (stderr += chunk));
   const display = await new Promise<string>((resolve, reject) => {
@@ -59,6 +60,8 @@ async function startSession(display: string): Promise<Context> {
     stdio: 'ignore',
     env: { ...process.env, DISPLAY: display },
   });
+  // A test that times out never reaches close(): the worker's exit still ends WebKitWebDriver and its browser.
+  process.once('exit', () => server.kill());
   const url = `http://127.0.0.1:${port}`;
   await waitForServer(url, server);
   const capabilities = new Capabilities({
