@@ -67,6 +67,13 @@ export default [
     limit: '7 kB',
   },
   {
+    name: 'tokenkeeper + tokenkeeper/idle',
+    path: ['dist/index.js', 'dist/idle.js'],
+    import: { 'dist/index.js': '{ createAuthClient, AuthError }', 'dist/idle.js': '{ createIdleTimeout }' },
+    gzip: true,
+    limit: '7.5 kB',
+  },
+  {
     name: 'tokenkeeper/msw (test helper, without msw)',
     path: 'dist/msw.js',
     import: '{ createAuthServer }',

@@ -10,6 +10,7 @@ export default defineConfig({
     msw: 'src/msw/index.ts',
     dpop: 'src/dpop.ts',
     sessions: 'src/sessions.ts',
+    idle: 'src/idle.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

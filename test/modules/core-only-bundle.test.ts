@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Strings that survive minification and appear in one module only. */
 const MARKERS: Record<string, string[]> = {
   sessions: ['sessions: unexpected answer', 'lastUsedAt', 'DELETE'],
+  idle: ['tokenkeeper:idle', 'pointermove', 'warning'],
 };
 
 async function bundle(entries: Record<string, string>, from: 'src' | 'dist'): Promise<string> {
@@ -50,4 +51,5 @@ describe.each([
 
 const exportsOf: Record<string, string> = {
   sessions: 'listSessions, revokeSession',
+  idle: 'createIdleTimeout',
 };
