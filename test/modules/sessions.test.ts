@@ -3,20 +3,19 @@
 // (Node, so a request can present its own Cookie header; it wins over MSW's shared jar).
 import { decodeJwt } from 'jose';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthClient, type AuthClient, type AuthClientOptions } from 'tokenkeeper';
 import { createDpop } from 'tokenkeeper/dpop';
 import { createAuthServer } from 'tokenkeeper/msw';
 import { listSessions, revokeSession } from 'tokenkeeper/sessions';
+import { API, useMockServer } from '../mock-server-client';
 
-const API = 'https://api.example.com';
 const BOUND = 'https://dpop.example.com';
 const ALICE = { email: 'alice@example.com', password: 'wonderland' };
 const BOB = { email: 'bob@example.com', password: 'builder-123' };
-const clock = { now: 0 };
-const auth = createAuthServer({ baseUrl: API, accessTokenTtl: 300, refreshTokenTtl: 3600, now: () => clock.now, users: [ALICE, BOB] });
-const bound = createAuthServer({ baseUrl: BOUND, dpop: true, now: () => clock.now, users: [ALICE] });
+const { auth, clock, server } = useMockServer({ accessTokenTtl: 300, refreshTokenTtl: 3600, users: [ALICE, BOB] });
+// On the real clock: it checks DPoP proofs' iat against its own time.
+const bound = createAuthServer({ baseUrl: BOUND, dpop: true, users: [ALICE] });
 
 interface Seen {
   method: string;
@@ -24,7 +23,6 @@ interface Seen {
   headers: Headers;
 }
 const seen: Seen[] = [];
-const server = setupServer(...auth.handlers, ...bound.handlers);
 server.events.on('request:start', ({ request }) => void seen.push({ method: request.method, url: request.url, headers: request.headers }));
 const sessionCalls = () => seen.filter((s) => new URL(s.url).pathname.startsWith('/auth/sessions'));
 
@@ -46,18 +44,11 @@ function device(userAgent = 'Firefox on Linux', options: Partial<AuthClientOptio
   return created;
 }
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  clock.now = Date.now();
-  seen.length = 0;
-});
+beforeEach(() => void (seen.length = 0));
 afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
   bound.reset();
   for (const created of clients.splice(0)) created.dispose();
 });
-afterAll(() => server.close());
 
 describe('listSessions', () => {
   it('lists one session per login, this browser’s marked current, with times and user agent', async () => {
@@ -228,6 +219,7 @@ describe('the endpoint as the client calls it', () => {
   });
 
   it('with dpop, the calls carry a proof for their method and URL and the bound token as DPoP', async () => {
+    server.use(...bound.handlers);
     const me = createAuthClient({ baseUrl: BOUND, crossTab: false, dpop: createDpop() });
     clients.push(me);
     await me.login(ALICE);
