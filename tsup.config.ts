@@ -9,6 +9,8 @@ export default defineConfig({
     vue: 'src/vue.ts',
     msw: 'src/msw/index.ts',
     dpop: 'src/dpop.ts',
+    sessions: 'src/sessions.ts',
+    idle: 'src/idle.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
