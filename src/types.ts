@@ -96,7 +96,7 @@ export interface AuthEndpoints {
   sessions: Endpoint;
 }
 
-/** An endpoint's name: one of {@link AuthEndpoints}, or one of your own that a module calls through {@link AuthExtension.fetchEndpoint}. */
+/** An endpoint's name: one of {@link AuthEndpoints}, or one of your own that a module calls through {@link AuthExtension.endpoint}. */
 export type EndpointName = keyof AuthEndpoints | (string & {});
 
 /** What {@link AuthClientOptions.parseTokenResponse} is told besides the body. */
