@@ -48,14 +48,18 @@ describeEngine('the demos: signed-in devices', () => {
       await expect.poll(async () => (await lines(a)).at(-1), poll).toBe('device signed out a device (DELETE /auth/sessions/:id → 204)');
 
       // B still holds an access token; its next refresh is refused, and it signs out with refresh_failed.
+      // Its user looks at it: where an engine hides background tabs (Firefox), a hidden tab leaves
+      // proactive refreshes to the visible ones, and a click brings a tab to the front.
+      await b.click({ role: 'heading', level: 1 });
       await b.waitForElement(heading('Sign in'), { timeout: ACCESS_TOKEN_TTL * 1000 + 5_000 });
       await hasText(b, { css: '.notice' }, 'Your session ended (it expired, or this device was signed out). Please sign in again.');
       const after = await site.stats();
       expect(after.rejectedRefreshes - before.rejectedRefreshes).toBe(1);
       expect(after.reuseDetected - before.reuseDetected).toBe(0);
 
-      // A refreshes after that and is still signed in, with one device listed.
+      // A, back in front, refreshes after that and is still signed in, with one device listed.
       const refreshed = (await site.stats()).refreshes;
+      expect(await listed(a)).toEqual(['true']);
       await expect.poll(async () => (await site.stats()).refreshes, poll).toBeGreaterThan(refreshed);
       await accountShown(a);
       expect(await listed(a)).toEqual(['true']);
