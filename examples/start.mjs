@@ -101,7 +101,8 @@ tokenkeeper demo, built in ${seconds} s
   Access tokens live ${accessTokenTtl} s (ACCESS_TOKEN_TTL): watch the event log for silent refreshes,
   and "Expire access token now" for the 401 → refresh → replay story.
   Open a second tab and log out in one: both sign out. The account page turns two-factor on (this
-  log prints the current code to sign in with). Ctrl+C stops the server.
+  log prints the current code), lists the signed-in devices, and ?idle=<seconds> in the URL (e.g.
+  /account?idle=30) signs you out after that long without activity in any tab. Ctrl+C stops the server.
 `);
   closeOnSignals(server);
 }

@@ -17,6 +17,8 @@ export default defineConfig({
     alias: [
       { find: /^tokenkeeper$/, replacement: here('../../dist/index.js') },
       { find: /^tokenkeeper\/react$/, replacement: here('../../dist/react.js') },
+      { find: /^tokenkeeper\/sessions$/, replacement: here('../../dist/sessions.js') },
+      { find: /^tokenkeeper\/idle$/, replacement: here('../../dist/idle.js') },
     ],
   },
   build: {

@@ -16,6 +16,8 @@ export default defineConfig({
     alias: [
       { find: /^tokenkeeper$/, replacement: here('../../dist/index.js') },
       { find: /^tokenkeeper\/vue$/, replacement: here('../../dist/vue.js') },
+      { find: /^tokenkeeper\/sessions$/, replacement: here('../../dist/sessions.js') },
+      { find: /^tokenkeeper\/idle$/, replacement: here('../../dist/idle.js') },
     ],
   },
   // Inside the React demo's output, so one static dir serves React at / and Vue at /vue/.

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { DEMO_USER, type RunningServer, type StartServerOptions } from '../../examples/server/index.mjs';
 import { buildDemo, startDemo } from '../../examples/start.mjs';
-import { engine, type Browser, type Tab, type Target } from './engines';
+import { engine, type Browser, type Context, type Tab, type Target } from './engines';
 import { startTap, type Tap } from './tap';
 
 // Drives the demos that `npm start` serves (built the same way, examples/start.mjs) as a user would:
@@ -29,6 +29,11 @@ export interface DemoSite {
   stats(): Promise<RunningServer['stats']>;
   /** A tab on `path` of this demo, in the site's own browser context. */
   open(path: string): Promise<Tab>;
+  /**
+   * A tab on `path` of this demo in a browser context of its own: another device, with its own
+   * cookie jar. Closed with the site.
+   */
+  openOnAnotherDevice(path: string): Promise<Tab>;
   /** Uncaught page errors of every tab opened so far, as "<demo>: <message>". */
   errors(): Promise<string[]>;
   /** Closes the context, then the server. */
@@ -47,18 +52,26 @@ export async function startDemoSite(
   const server = await startDemo({ port: 0, ...options });
   const tap = await startTap(server.port);
   const context = await browser.newContext();
+  const devices: Context[] = [];
   const tabs: Tab[] = [];
+  const openIn = async (where: Context, path: string) => {
+    const tab = await where.newTab(`${tap.url}${base}${path}`);
+    tabs.push(tab);
+    return tab;
+  };
   return {
     server,
     tap,
     stats: async () => (await (await fetch(`${tap.url}/__stats`)).json()) as RunningServer['stats'],
-    async open(path) {
-      const tab = await context.newTab(`${tap.url}${base}${path}`);
-      tabs.push(tab);
-      return tab;
+    open: (path) => openIn(context, path),
+    async openOnAnotherDevice(path) {
+      const device = await browser.newContext();
+      devices.push(device);
+      return openIn(device, path);
     },
     errors: async () => (await Promise.all(tabs.map((tab) => tab.errors().catch(() => [])))).flat().map((message) => `${name}: ${message}`),
     close: async () => {
+      for (const device of devices) await device.close();
       await context.close();
       await tap.close();
       await server.close();

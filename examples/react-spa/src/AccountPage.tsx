@@ -2,7 +2,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { isAuthError } from 'tokenkeeper';
 import { useAuth } from 'tokenkeeper/react';
 import { auth, type User } from './auth';
+import { DeviceList } from './DeviceList';
 import { EventLog } from './EventLog';
+import { IdleBanner } from './IdleBanner';
 import { clockTime } from './story';
 import { TwoFactor } from './TwoFactor';
 
@@ -37,6 +39,7 @@ export function AccountPage() {
 
   return (
     <main className="stack">
+      <IdleBanner />
       <section className="card">
         <div className="row">
           <h1>Hello, {user?.name}</h1>
@@ -75,6 +78,7 @@ export function AccountPage() {
       </section>
 
       <TwoFactor />
+      <DeviceList />
       <EventLog />
     </main>
   );

@@ -1,4 +1,5 @@
 import { createAuthClient } from 'tokenkeeper';
+import { idleWarning } from './idle'; // demo-only
 import { story } from './story'; // demo-only
 
 /** What your server answers as `user` on login and on refresh: the same shape after a reload. */
@@ -13,4 +14,5 @@ export const auth = createAuthClient<User>({
   baseUrl: '/',
   fetch: story.fetch, // demo-only: the event log tells what each request was for
 });
-story.watch(auth); // demo-only
+// demo-only: ?idle=<seconds> signs you out after that long without activity (tokenkeeper/idle)
+story.watch(auth, idleWarning.start(auth, location.search)); // demo-only

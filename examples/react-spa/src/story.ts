@@ -3,8 +3,9 @@
 // It watches through createAuthClient's `fetch` option and the client's events, so the app's
 // own code stays what the README shows.
 import type { AuthClient } from 'tokenkeeper';
+import type { IdleTimeout } from 'tokenkeeper/idle';
 
-export type LogKind = 'restore' | 'login' | 'refresh' | 'logout' | 'api' | 'error' | 'mfa';
+export type LogKind = 'restore' | 'login' | 'refresh' | 'logout' | 'api' | 'error' | 'mfa' | 'device' | 'idle';
 export interface LogEntry {
   id: number;
   at: number;
@@ -16,6 +17,7 @@ const endedBecause: Record<string, string> = {
   user: 'You signed out.',
   remote: 'You signed out in another tab.',
   refresh_failed: 'Your session ended (it expired, or this device was signed out). Please sign in again.',
+  idle: 'You were signed out after a while without activity.',
 };
 
 /** The account calls the log tells (GETs only read, so they stay out): kind, then what success and refusal mean. */
@@ -24,6 +26,7 @@ const accountCalls: Record<string, [LogKind, string, string]> = {
   'POST /auth/mfa/enroll': ['mfa', 'two-factor: a new secret to scan', 'two-factor: could not start'],
   'POST /auth/mfa/confirm': ['mfa', 'two-factor is on', 'two-factor: code refused'],
   'POST /auth/mfa/disable': ['mfa', 'two-factor is off', 'two-factor: code refused'],
+  'DELETE /auth/sessions/:id': ['device', 'signed out a device', 'could not sign out the device'],
 };
 
 let entries: readonly LogEntry[] = [];
@@ -58,7 +61,7 @@ function tellRefresh(pageLoad: boolean, status: number | null) {
   refused = null;
 }
 
-/** A second-factor call, or a login that asks for a second factor. */
+/** A second-factor or device call, or a login that asks for a second factor. */
 async function tellAccountCall(line: string, response: Response) {
   const told = accountCalls[line];
   if (told) add(told[0], `${response.ok ? told[1] : told[2]} (${line} → ${response.status})`);
@@ -80,7 +83,8 @@ export const story = {
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const line = `${method} ${url.pathname}`;
+    // A device's id says nothing to a reader: one line for every DELETE of a session.
+    const line = `${method} ${url.pathname.replace(/^\/auth\/sessions\/.+/, '/auth/sessions/:id')}`;
     const isAuthCall = url.pathname.startsWith('/auth/');
     const isRefresh = url.pathname === '/auth/refresh-token';
     // The page-load restore is the refresh sent while the client does not know the session yet.
@@ -107,14 +111,16 @@ export const story = {
     return response;
   },
 
-  /** Logs the client's events; call once, right after creating it. */
-  watch(auth: AuthClient<unknown>) {
+  /** Logs the client's events, and the idle timeout's when there is one; call once, right after creating it. */
+  watch(auth: AuthClient<unknown>, idle?: IdleTimeout | null) {
     client = auth;
     auth.on('login', ({ user }) => add('login', `signed in as ${String((user as { email?: unknown } | null)?.email ?? 'someone')}`));
     auth.on('logout', ({ reason }) => {
       notice = endedBecause[reason] ?? `Signed out (${reason}).`;
       add('logout', `signed out (${reason})`);
     });
+    idle?.on('warning', ({ logoutAt }) => add('idle', `no activity in any tab: signing out at ${clockTime(logoutAt)} unless someone moves`));
+    idle?.on('active', () => add('idle', 'activity again: staying signed in'));
     // A session known again clears the notice of how the last one ended.
     auth.subscribe(({ status }) => {
       if (status === 'authenticated' && notice) (notice = null), changed();
