@@ -10,6 +10,9 @@ export interface Seen {
   /** The answer's status, and its `Set-Cookie` lines (empty for a request the tap answered itself). */
   status: number;
   setCookie: string[];
+  /** `performance.now()` in this process when the request arrived, and when its answer's head came back. */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function startTap(
   const rules = new Map<string, Rule>();
   const handle: RequestListener = (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const record: Seen = { method: req.method ?? 'GET', path, headers: req.headers, status: 0, setCookie: [] };
+    const record: Seen = { method: req.method ?? 'GET', path, headers: req.headers, status: 0, setCookie: [], receivedAt: performance.now() };
     if (req.method !== 'OPTIONS') seen.push(record);
     const rule = rules.get(path);
     if (rule === 'drop') return void req.socket.destroy();
@@ -55,6 +58,7 @@ export async function startTap(
     const send = () => {
       const upstream = forward({ host: upstreamHost, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         record.status = answer.statusCode ?? 0;
+        record.answeredAt = performance.now();
         record.setCookie = answer.headers['set-cookie'] ?? [];
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

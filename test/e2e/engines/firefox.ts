@@ -28,8 +28,8 @@ export const firefoxEngine: Engine = {
       async newContext() {
         const context = await browser.createBrowserContext();
         return {
-          async newTab(url) {
-            const page = await context.newPage();
+          async newTab(url, options) {
+            const page = await context.newPage({ background: options?.background ?? false });
             const errors: string[] = [];
             page.on('pageerror', (error) => errors.push(error instanceof Error ? error.message : String(error)));
             await page.goto(url);

@@ -42,8 +42,11 @@ export interface Tab {
 
 /** A browser context: tabs that share one cookie jar, one storage and one BroadcastChannel space. */
 export interface Context {
-  /** Opens a tab on `url` and waits for its load. */
-  newTab(url: string): Promise<Tab>;
+  /**
+   * Opens a tab on `url` and waits for its load. `background`: behind the tab in front, hidden as a
+   * background tab is, where the driver can (Firefox, WebKit; Playwright keeps every Chromium page visible).
+   */
+  newTab(url: string, options?: { background?: boolean }): Promise<Tab>;
   close(): Promise<void>;
 }
 

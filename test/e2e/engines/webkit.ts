@@ -89,12 +89,12 @@ async function startSession(display: string): Promise<Context> {
   let runs = 0;
 
   return {
-    async newTab(tabUrl) {
+    async newTab(tabUrl, options) {
       const handle = await inWindow(current, async () => {
         // A window, not a tab: MiniBrowser's tabs opened over WebDriver all stay hidden (even the
         // one being driven; screenshots of them never come), so every tab here is a window of its
-        // own, and visible, as windows side by side are.
-        await driver.switchTo().newWindow('window');
+        // own, and visible, as windows side by side are; unless a hidden one is asked for.
+        await driver.switchTo().newWindow(options?.background ? 'tab' : 'window');
         current = await driver.getWindowHandle();
         return current;
       });
@@ -184,7 +184,7 @@ export const webkitEngine: Engine = {
         const context = await startSession(xvfb.display);
         contexts.add(context);
         return {
-          newTab: (url) => context.newTab(url),
+          newTab: (url, tabOptions) => context.newTab(url, tabOptions),
           close: async () => {
             contexts.delete(context);
             await context.close();

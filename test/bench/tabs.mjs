@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs test/bench/tabs.ts (see there) under plain node: esbuild compiles it next to itself, with
+// packages and the .mjs files it imports left as they are, then it runs and is removed.
+//   npm run bench:tabs      (builds dist/ first: the pages load the built bundle)
+import { rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outfile = resolve(here, `.tabs-${process.pid}.mjs`);
+/** Plain JavaScript modules are imported where they are, so their own relative paths still hold. */
+const keepMjs = {
+  name: 'keep-mjs',
+  setup(builder) {
+    builder.onResolve({ filter: /\.mjs$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), external: true }));
+  },
+};
+await build({
+  entryPoints: [resolve(here, 'tabs.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  plugins: [keepMjs],
+  logLevel: 'warning',
+});
+try {
+  await import(pathToFileURL(outfile).href);
+} finally {
+  await rm(outfile, { force: true });
+}

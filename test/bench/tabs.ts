@@ -1,0 +1,186 @@
+// Many tabs, one expiry: 10 tabs of one page in each engine, signed in to one session, each firing
+// 100 authFetch calls at once after the server has expired every access token. Reports per engine:
+// refreshes and reuse detections at the server, the time from the refresh's answer to each tab's
+// first request with the new token (the slowest tab is the figure), and the p99 the expiry adds to
+// the same calls made with a valid token. A benchmark, run by hand (`npm run bench:tabs`): it
+// prints figures and judges nothing. BENCH_ENGINES=chromium,firefox,webkit BENCH_TABS=10
+// BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs.
+import { copyFile, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../examples/server/index.mjs';
+import { DEMO_USER } from '../../examples/server/index.mjs';
+import type { Browser, EngineName, Tab } from '../e2e/engines/types';
+import { bundleClient } from '../e2e/harness';
+import { startTap, type Seen } from '../e2e/tap';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const ENGINES = (process.env['BENCH_ENGINES'] ?? 'chromium,firefox,webkit').split(',') as EngineName[];
+const TABS = Number(process.env['BENCH_TABS'] ?? 10);
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 100);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+
+/** Each engine as the e2e tests drive it, except Chromium: throttled in the background as a real window is. */
+async function launch(name: EngineName): Promise<Browser> {
+  if (name === 'chromium') {
+    const { chromiumBrowser, launchChromium } = await import('../e2e/engines/chromium');
+    return chromiumBrowser(await launchChromium({ throttled: true }));
+  }
+  if (name === 'firefox') return (await import('../e2e/engines/firefox')).firefoxEngine.launch();
+  return (await import('../e2e/engines/webkit')).webkitEngine.launch();
+}
+
+interface TabRound {
+  statuses: number[];
+  latencies: number[];
+  visibility: string;
+}
+
+/** In the page: `calls` authFetch calls at once, each timed from its call to its body. */
+const fire = (tabs: Tab[]) =>
+  Promise.all(
+    tabs.map((tab, index) =>
+      tab.evaluate(
+        async ({ index, calls }) => {
+          const one = async () => {
+            const started = performance.now();
+            const response = await window.tk.auth.authFetch('/api/me', { headers: { 'x-bench-tab': String(index) } });
+            await response.arrayBuffer();
+            return [response.status, performance.now() - started] as const;
+          };
+          const results = await Promise.all(Array.from({ length: calls }, one));
+          return { statuses: results.map(([status]) => status), latencies: results.map(([, ms]) => ms), visibility: document.visibilityState };
+        },
+        { index, calls: CALLS },
+      ),
+    ),
+  ) as Promise<TabRound[]>;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+interface EngineResult {
+  engine: EngineName;
+  hidden: number;
+  refreshes: number;
+  reuse: number;
+  failed: number;
+  /** Per round: from the refresh's answer to the slowest tab's first request with the new token leaving the page, in ms. */
+  lastSent: number[];
+  /** Per round: the median tab's. */
+  medianSent: number[];
+  /** Per round: the same request's arrival at the server (behind the browser's queue of six connections per host). */
+  lastArrived: number[];
+  p99Valid: number;
+  p99Expired: number;
+}
+
+async function measure(name: EngineName): Promise<EngineResult> {
+  const staticDir = await bundleClient();
+  await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
+  // reuseInterval 0: any second presentation of a refresh token counts as reuse, however close.
+  const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: 3600, reuseInterval: 0 });
+  const tap = await startTap(app.port);
+  const browser = await launch(name);
+  try {
+    const context = await browser.newContext();
+    const tabs: Tab[] = [];
+    // The first in front, the others behind it, as tabs a user opened one after another and left.
+    for (let i = 0; i < TABS; i++) tabs.push(await context.newTab(tap.url, { background: i > 0 }));
+    for (const tab of tabs) await tab.waitFor(() => 'tk' in window).then(() => tab.evaluate(() => window.tk.restored));
+    await tabs[0]!.evaluate((user) => window.tk.auth.login(user), { email: DEMO_USER.email, password: DEMO_USER.password });
+    for (const tab of tabs) await tab.waitFor(() => window.tk.auth.getState().status === 'authenticated');
+    await fire(tabs); // warm-up: connections, JIT
+
+    const valid: number[] = [];
+    const expired: number[] = [];
+    const result: EngineResult = { engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lastSent: [], medianSent: [], lastArrived: [], p99Valid: 0, p99Expired: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const validRound = await fire(tabs);
+      valid.push(...validRound.flatMap((tab) => tab.latencies));
+      result.hidden = Math.max(result.hidden, validRound.filter((tab) => tab.visibility === 'hidden').length);
+
+      const oldToken = await tabs[0]!.evaluate(() => window.tk.auth.getAccessToken());
+      await fetch(`${app.url}/api/expire-access-tokens`, { method: 'POST', headers: { Authorization: `Bearer ${oldToken}` } });
+      await Promise.all(tabs.map((tab) => tab.evaluate(watchForNewToken, `Bearer ${oldToken}`)));
+      const before = { ...app.stats };
+      const seenBefore = tap.seen.length;
+      const expiredRound = await fire(tabs);
+      expired.push(...expiredRound.flatMap((tab) => tab.latencies));
+      result.failed += expiredRound.flatMap((tab) => tab.statuses).filter((status) => status !== 200).length;
+      result.refreshes += app.stats.refreshes - before.refreshes;
+      result.reuse += app.stats.reuseDetected - before.reuseDetected;
+
+      const seen = tap.seen.slice(seenBefore);
+      const answered = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200)?.answeredAt;
+      const arrived = firstWithNewToken(seen, `Bearer ${oldToken}`);
+      const sent = await Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { __bench?: { sentAt: number | null } }).__bench?.sentAt ?? null)));
+      if (answered === undefined || arrived.length < TABS || sent.includes(null)) {
+        throw new Error(`round ${round}: no refresh answer, or a tab never sent the new token`);
+      }
+      // The page's clock and ours are the same machine's: both as milliseconds since the epoch.
+      const answeredAt = performance.timeOrigin + answered;
+      const sentWaits = sent.map((at) => at! - answeredAt);
+      result.lastSent.push(Math.max(...sentWaits));
+      result.medianSent.push(percentile(sentWaits, 50));
+      result.lastArrived.push(Math.max(...arrived.map((at) => at - answered)));
+    }
+    result.p99Valid = percentile(valid, 99);
+    result.p99Expired = percentile(expired, 99);
+    return result;
+  } finally {
+    await browser.close();
+    await Promise.all([app.close(), tap.close()]);
+    await rm(staticDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * In the page: notes when the first API call with a token other than `oldHeader` is handed to
+ * `fetch` (the library's part; the browser's connection queue comes after). The client looks
+ * `fetch` up at each call, so wrapping it once is enough.
+ */
+function watchForNewToken(oldHeader: string) {
+  const page = window as unknown as { __bench?: { old: string; sentAt: number | null }; __benchFetch?: typeof fetch };
+  page.__bench = { old: oldHeader, sentAt: null };
+  if (page.__benchFetch) return;
+  const original = (page.__benchFetch = window.fetch);
+  window.fetch = (input, init) => {
+    const header = init?.headers instanceof Headers ? init.headers.get('authorization') : null;
+    const bench = page.__bench;
+    if (bench && bench.sentAt === null && header && header !== bench.old) bench.sentAt = performance.timeOrigin + performance.now();
+    return original.call(window, input, init);
+  };
+}
+
+/** Per tab, when its first API request with a token other than `oldHeader` reached the server. */
+function firstWithNewToken(seen: Seen[], oldHeader: string): number[] {
+  const first = new Map<string, number>();
+  for (const request of seen) {
+    const tab = request.headers['x-bench-tab'];
+    if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization === oldHeader) continue;
+    if (!first.has(tab)) first.set(tab, request.receivedAt);
+  }
+  return [...first.values()];
+}
+
+const ms = (value: number) => value.toFixed(0);
+const loadBefore = loadavg()[0]!.toFixed(2);
+const rows: EngineResult[] = [];
+for (const name of ENGINES) {
+  console.error(`${name}…`);
+  rows.push(await measure(name));
+}
+console.log(`\n${TABS} tabs × ${CALLS} calls, ${ROUNDS} rounds per engine; 1-min load average before: ${loadBefore}\n`);
+console.log(
+  "| engine | hidden tabs | refreshes / rounds | reuse detected | failed calls | refresh answer → last tab's first replay sent, ms (each round) | median tab, ms | … reached the server, ms | p99 valid, ms | p99 expired, ms | added p99, ms |",
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const row of rows) {
+  console.log(
+    `| ${row.engine} | ${row.hidden}/${TABS} | ${row.refreshes} / ${ROUNDS} | ${row.reuse} | ${row.failed} | ${row.lastSent.map(ms).join(' / ')} | ${row.medianSent.map(ms).join(' / ')} | ${row.lastArrived.map(ms).join(' / ')} | ${ms(row.p99Valid)} | ${ms(row.p99Expired)} | ${ms(row.p99Expired - row.p99Valid)} |`,
+  );
+}
