@@ -35,6 +35,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const events = createEmitter<AuthEvents<TUser>>(queue);
   const { crossTab, sessionKey } = config;
   let disposed = false;
+  /** Ends the wait for the Web Lock of a refresh that what this tab just learned has answered. */
+  let stopWaiting = () => {};
   const reportError = (error: AuthError) => events.emit('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
   const lock = createSessionLock(
@@ -77,6 +79,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     queue.batch(() => {
       timer.schedule(null);
       const wasLive = store.end();
+      stopWaiting();
       if (wasLive) {
         log('session ended', { reason });
         events.emit('logout', { reason });
@@ -90,6 +93,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       timer.schedule(grant.refreshAt);
       config.dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
       store.hold(grant, newSession);
+      stopWaiting();
       if (newSession) events.emit('login', { user: grant.user });
       else events.emit('refresh', { expiresAt: grant.expiresAt });
       return toSession(grant);
@@ -119,34 +123,54 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         reportError,
       )
     : null;
-  /** Tells the other tabs, and from now on listens to them. */
-  const tell = (message: TabMessage<TUser>) => tabs?.post(message);
+  /** Tells the other tabs, and from now on listens to them; resolves once they have been handed the message. */
+  const tell = (message: TabMessage<TUser>) => tabs?.post(message) ?? Promise.resolve();
+
+  /**
+   * A new token for the session `before` was the token of, from the server unless this tab already
+   * has one (a login, or another tab's refresh, brought it) or the session ended meanwhile.
+   */
+  const fetchGrant = (before: Grant<TUser> | null): Promise<Grant<TUser>> => {
+    const epoch = store.epoch();
+    /** What this tab knows without asking the server: a token that came meanwhile, or that the session ended (or another began). */
+    const known = () => {
+      const current = store.grant();
+      if (current && current !== before && !isDue(current)) return current;
+      if (store.epoch() !== epoch) return new AuthError('unauthorized', 'Session ended');
+    };
+    const adopt = () => {
+      const answer = known();
+      if (answer instanceof AuthError) throw answer;
+      if (answer) log('refresh: token adopted');
+      return answer;
+    };
+    const answered = new AbortController();
+    // The Web Lock is for the tab that must ask the server; one the answer reached stops queueing for it.
+    stopWaiting = () => void (known() && answered.abort());
+    return lock
+      .run(async (keepLock) => {
+        const current = adopt();
+        if (current) return current;
+        log('refresh: calling server');
+        const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
+        // Shared before the lock is released, so a tab queued behind us has it when its turn comes;
+        // also when dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
+        // Another account's token (the cookie followed a sign-in elsewhere) starts a new session: the
+        // other tabs must hear it as one, or they would replay the old session's requests in it.
+        if (store.epoch() === epoch) keepLock(tell({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant }));
+        return grant;
+      }, answered.signal)
+      .catch((error: unknown) => {
+        if (error !== answered.signal.reason) throw error;
+        // Left the queue for what this tab now knows; should that be gone already, queue again.
+        return adopt() ?? fetchGrant(before);
+      })
+      .finally(() => (stopWaiting = () => {}));
+  };
 
   const refresher = createRefresher<TUser>({
     store,
-    fetchGrant(before) {
-      const epoch = store.epoch();
-      return lock.run(async () => {
-        // Let a message that raced our turn land, then use what it brought rather than refresh again.
-        if (tabs) await new Promise((resolve) => setTimeout(resolve, 0));
-        // A login, or another tab's refresh, brought a token while we queued.
-        const current = store.grant();
-        if (current && current !== before && !isDue(current)) {
-          log('refresh: token adopted');
-          return current;
-        }
-        // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
-        if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
-        log('refresh: calling server');
-        const grant = (await requestGrant('refresh', undefined, before)) as Grant<TUser>;
-        // Shared while we still hold the lock, so a tab queued behind us finds it; also when
-        // dispose() came meanwhile: the tabs that stay get the token this cookie was rotated for.
-        // Another account's token (the cookie followed a sign-in elsewhere) starts a new session: the
-        // other tabs must hear it as one, or they would replay the old session's requests in it.
-        if (store.epoch() === epoch) tell({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
-        return grant;
-      });
-    },
+    fetchGrant,
     onRenewed(grant) {
       if (disposed) return;
       // A window that does not share our channel signed in as someone else, and the shared cookie
@@ -174,7 +198,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const signIn = (name: 'login' | 'register' | 'mfa', sent: Record<string, unknown>) => {
     tabs?.listen();
     const logoutsBefore = logouts;
-    return lock.run(async () => {
+    return lock.run(async (keepLock) => {
       const answer = await requestGrant(name, sent, null);
       let grant: Grant<TUser>;
       if ('accessToken' in answer) grant = answer;
@@ -193,7 +217,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
         if (!refreshed) return null;
         grant = refreshed as Grant<TUser>;
       }
-      tell({ v: 1, type: 'login', grant });
+      // Shared before the lock is released: a refresh queued behind this login must not run in its session unawares.
+      keepLock(tell({ v: 1, type: 'login', grant }));
       const session = hold(grant, true);
       if (logouts !== logoutsBefore && store.grant() === grant) {
         // logout() was called while this login was on its way: end what it brought, and revoke it

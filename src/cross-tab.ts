@@ -15,7 +15,11 @@ export type TabMessage<TUser> =
 export interface CrossTab<TUser> {
   /** Starts listening; a no-op once open or after `close()`. */
   listen(): void;
-  post(message: TabMessage<TUser>): void;
+  /**
+   * Tells the other tabs. Resolves once a second channel of this tab has heard the message: the
+   * runtime has by then handed it to every tab's channel. At once when it could not be sent.
+   */
+  post(message: TabMessage<TUser>): Promise<void>;
   close(): void;
 }
 
@@ -55,14 +59,24 @@ export function createCrossTab<TUser>(
   };
   return {
     listen: () => attempt(listen),
-    post: (message) =>
-      attempt(() => {
-        listen();
-        // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
-        const target = channel ?? open();
-        target.postMessage(message);
-        if (!channel) target.close();
-      }),
+    post(message) {
+      let echo: BroadcastChannel | undefined;
+      let sent = false;
+      return new Promise<void>((heard) => {
+        attempt(() => {
+          listen();
+          // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
+          const target = channel ?? open();
+          echo = open();
+          // Ours, not another tab's message that happened to come first.
+          echo.onmessage = ({ data }: MessageEvent<unknown>) => isTabMessage<TUser>(data) && sameMessage(data, message) && heard();
+          target.postMessage(message);
+          sent = true;
+          if (!channel) target.close();
+        });
+        if (!sent) heard();
+      }).finally(() => echo?.close());
+    },
     close() {
       closed = true;
       channel?.close();
@@ -70,6 +84,9 @@ export function createCrossTab<TUser>(
     },
   };
 }
+
+const sameMessage = <TUser>(heard: TabMessage<TUser>, sent: TabMessage<TUser>) =>
+  heard.type === sent.type && ('grant' in heard ? heard.grant.accessToken : heard.reason) === ('grant' in sent ? sent.grant.accessToken : sent.reason);
 
 const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 

@@ -1,5 +1,5 @@
-/** How long the Web Lock outlives a task: queued tabs get the shared token before they get the lock. */
-const LINGER_MS = 50;
+/** Keeps the Web Lock, past the end of the task that holds it, until `until` settles. */
+export type KeepLock = (until: Promise<unknown>) => void;
 
 /**
  * One cookie-changing call at a time (login, register, refresh, logout): in this tab through a
@@ -7,8 +7,12 @@ const LINGER_MS = 50;
  * `Set-Cookie` to land (perhaps the previous session's) is the one a reload restores.
  */
 export interface SessionLock {
-  /** Runs `task` once every earlier task, in this tab and under the Web Lock, is done. */
-  run<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. The task may
+   * `keep` the Web Lock past its own end until a promise settles (its news reaching the other tabs).
+   * When `skip` aborts before the task starts, the task is given up and `run` rejects with its reason.
+   */
+  run<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close(): void;
 }
@@ -30,47 +34,54 @@ export function createSessionLock(
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
   const closed = closing.signal;
+  /** Without the Web Lock there is nothing to keep. */
+  const keepNothing: KeepLock = () => {};
 
-  const withWebLock = <T>(locks: LockManager, task: () => Promise<T>) =>
+  const withWebLock = <T>(locks: LockManager, task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal) =>
     new Promise<T>((resolve, reject) => {
       const waiting = new AbortController();
       const stopWaiting = () => waiting.abort();
       const timer = setTimeout(stopWaiting, escapeMs);
       closed.addEventListener('abort', stopWaiting);
+      skip?.addEventListener('abort', stopWaiting);
       let granted = false;
       const done = () => {
         clearTimeout(timer);
         closed.removeEventListener('abort', stopWaiting);
+        skip?.removeEventListener('abort', stopWaiting);
       };
       locks
         .request(webLockName!(), { signal: waiting.signal }, async () => {
           granted = true;
           done();
-          const result = task();
+          const kept: Array<Promise<unknown>> = [];
+          const result = task((until) => kept.push(until.catch(() => {})));
           result.then(resolve, reject);
           await result.catch(() => {});
-          await new Promise((linger) => setTimeout(linger, LINGER_MS));
+          await Promise.all(kept);
         })
         .catch(() => {
           done();
           if (granted) return; // the task has settled
           if (closed.aborted) return reject(closedError());
+          if (skip?.aborted) return reject(skip.reason);
           onEscape();
-          task().then(resolve, reject);
+          task(keepNothing).then(resolve, reject);
         });
     });
 
   return {
-    run(task) {
+    run(task, skip) {
       // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
       // here first would let another tab's later login slip in before this tab's earlier logout.
       // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
       const locks = webLockName && globalThis.navigator?.locks;
       if (closed.aborted) return Promise.reject(closedError());
-      if (locks) return withWebLock(locks, task);
+      if (locks) return withWebLock(locks, task, skip);
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
-        return task();
+        skip?.throwIfAborted();
+        return task(keepNothing);
       });
       last = turn.catch(() => {});
       return turn;

@@ -1,0 +1,274 @@
+import { http } from 'msw';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AuthClient } from 'tokenkeeper';
+import { trackChannelDeliveries } from '../support/channel-deliveries';
+import { createLockManager, installLockManager } from '../support/lock-manager';
+import { outcomeWithin } from '../support/outcome';
+import { API, OTHER_USER, setupWorld, USER } from '../support/world';
+
+// Issue 22: many tabs, one refresh, and no tab waits. A tab that the channel already brought the
+// new token does not queue for the Web Lock; a message that is lost or late falls back to the lock
+// and the server, never to a cookie presented twice; nothing in the lock waits on a timer, which a
+// hidden tab would clamp. Tabs are clients sharing one lock manager and the real BroadcastChannel.
+const world = setupWorld();
+const refreshUrl = `${API}/auth/refresh-token`;
+const LOCK = `tokenkeeper:refresh:${refreshUrl}`;
+let locks: ReturnType<typeof createLockManager>;
+let uninstall = () => {};
+let settle = () => Promise.resolve();
+/** The refresh cookie each refresh presented, in order. */
+let presented: Array<string | undefined>;
+
+/**
+ * Every channel opened from now on, each of which can be made to hold back what it hears (a late
+ * message: `release()` delivers it) or to lose it.
+ */
+function controlChannels() {
+  const opened: Array<InstanceType<typeof Controlled>> = [];
+  const Base = globalThis.BroadcastChannel;
+  class Controlled extends Base {
+    mode: 'hear' | 'hold' | 'lose' = 'hear';
+    held: unknown[] = [];
+    constructor(name: string) {
+      super(name);
+      opened.push(this);
+      // Added before the client sets `onmessage`, so it can keep the message from it.
+      this.addEventListener('message', (event) => {
+        if (this.mode === 'hear') return;
+        event.stopImmediatePropagation();
+        if (this.mode === 'hold') this.held.push(event.data);
+      });
+    }
+    release() {
+      this.mode = 'hear';
+      // As the runtime would have delivered it (this realm's MessageEvent is not the channel's).
+      for (const data of this.held.splice(0)) (this.onmessage as ((event: { data: unknown }) => void) | null)?.call(this, { data });
+    }
+  }
+  vi.stubGlobal('BroadcastChannel', Controlled);
+  /** The channels `open` opened (a tab's own channel, opened on its first restore or login). */
+  const openedBy = async (open: () => Promise<unknown>) => {
+    const from = opened.length;
+    await open();
+    return opened.slice(from);
+  };
+  return { openedBy };
+}
+
+beforeEach(() => {
+  locks = createLockManager();
+  uninstall = installLockManager(locks);
+  settle = trackChannelDeliveries().delivered;
+  presented = [];
+  world.server.use(
+    http.post(refreshUrl, ({ cookies }) => {
+      presented.push(cookies['tk_refresh']);
+      return undefined; // on to the mock auth server
+    }),
+  );
+});
+afterEach(() => {
+  uninstall();
+  vi.useRealTimers();
+});
+
+const tab = () => world.client({ crossTab: true });
+/** A refresh answer that waits until `open()` is called. */
+function gateRefreshes() {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let reached = () => {};
+  const atServer = new Promise<void>((resolve) => (reached = resolve));
+  world.server.use(
+    http.post(refreshUrl, async () => {
+      reached();
+      await gate;
+      return undefined;
+    }),
+  );
+  return { open, atServer };
+}
+const expireEveryToken = () => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() + 400_000); // the laptop wakes up: every token is dead
+};
+/** Refresh-token reuse, whatever grace the server gives: a cookie that went out twice. */
+const noCookiePresentedTwice = () => {
+  const cookies = presented.filter((cookie) => cookie !== undefined); // page-load restores before any login have none
+  expect(new Set(cookies).size, `cookies presented: ${cookies.join(', ')}`).toBe(cookies.length);
+};
+/** The server refuses every access token it issued so far; the tabs do not know it yet. */
+const expireAtServer = () => void (world.serverClock.skew = 400_000);
+/** Resolves once `count` Web Lock requests have been made since `spy` was set. */
+const lockRequested = (spy: { mock: { calls: unknown[] } }, count: number) => vi.waitFor(() => expect(spy.mock.calls.length).toBeGreaterThanOrEqual(count));
+
+async function signedIn(tabs: AuthClient[]) {
+  await Promise.all(tabs.map((t) => t.restore())); // page load: everyone anonymous and listening
+  await tabs[0]!.login(USER);
+  await settle();
+  presented.length = 0; // the page-load restores may have sent an earlier test's dead cookie
+}
+
+describe('tabs that only need the answer do not wait for the lock', () => {
+  it('with every timer frozen, as in a hidden tab, five expired tabs get one refresh and all their replays', async () => {
+    const tabs = Array.from({ length: 5 }, tab);
+    await signedIn(tabs);
+    const grantedBefore = locks.granted;
+    // Not one timer fires from here on: a lock that lingered on a timer, or a turn taken with
+    // setTimeout, would never finish.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(Date.now() + 400_000);
+
+    const outcome = await outcomeWithin(Promise.all(tabs.map((t) => t.authFetch(world.echoUrl))), 10_000);
+
+    expect(outcome).not.toBe('hang');
+    const responses = (outcome as { value: Response[] }).value;
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(world.auth.stats.refreshes).toBe(1);
+    expect(locks.granted - grantedBefore).toBe(1); // the four others never took the lock
+    noCookiePresentedTwice();
+  });
+
+  it('a tab that wakes with an expired token while another tab’s refresh is at the server replays with its answer, without taking the lock after it', async () => {
+    const [a, b] = [tab(), tab()];
+    await signedIn([a, b]);
+    const gate = gateRefreshes();
+    expireEveryToken();
+    const refreshing = a.refresh();
+    await gate.atServer; // A holds the lock, its refresh at the server
+    const requests = vi.spyOn(locks, 'request');
+    const grantedBefore = locks.granted;
+
+    const call = b.authFetch(world.echoUrl); // B wakes up: its token is dead, so it needs a new one first
+    await lockRequested(requests, 1); // and queues behind A
+    gate.open();
+    const [response] = await Promise.all([call, refreshing]);
+
+    expect(response.status).toBe(200);
+    expect(world.auth.stats.refreshes).toBe(1);
+    // B's turn never came: A kept the lock until its news was out, and B left the queue with it.
+    expect(locks.granted).toBe(grantedBefore);
+    expect(world.seen.map((seen) => seen.authorization)).toEqual([`Bearer ${await a.getAccessToken()}`]);
+    noCookiePresentedTwice();
+  });
+});
+
+describe('a message lost or late falls back to the lock and the server', () => {
+  /** Tabs A and B signed in, B's channel under the test's control. */
+  async function twoTabs() {
+    const { openedBy } = controlChannels();
+    const a = tab();
+    const b = tab();
+    await a.restore();
+    const [channelB] = await openedBy(() => b.restore());
+    await a.login(USER);
+    await settle();
+    presented.length = 0; // the page-load restores may have sent an earlier test's dead cookie
+    return { a, b, channelB: channelB! };
+  }
+
+  it('lost: the tab that missed it refreshes at the server after the other, with the rotated cookie', async () => {
+    const { a, b, channelB } = await twoTabs();
+    const before = { ...world.auth.stats };
+    const gate = gateRefreshes();
+    expireAtServer();
+    const refreshingA = a.refresh();
+    await gate.atServer;
+    channelB.mode = 'lose';
+    const requests = vi.spyOn(locks, 'request');
+    const callB = b.authFetch(world.echoUrl); // 401, then B queues for the lock
+    await lockRequested(requests, 1);
+    gate.open();
+
+    const [response] = await Promise.all([callB, refreshingA]);
+
+    expect(response.status).toBe(200);
+    expect(world.auth.stats.refreshes - before.refreshes).toBe(2); // B could not know: it asked the server, after A
+    expect(world.auth.stats.rejectedRefreshes - before.rejectedRefreshes).toBe(0);
+    noCookiePresentedTwice();
+    for (const t of [a, b]) expect(t.getState().status).toBe('authenticated');
+  });
+
+  it('late: a message that comes after the tab refreshed itself leaves it a working token', async () => {
+    const { a, b, channelB } = await twoTabs();
+    expireAtServer();
+    channelB.mode = 'hold';
+    await a.refresh();
+    const response = await b.authFetch(world.echoUrl); // 401; nothing heard, so B refreshes
+    channelB.release(); // A's message arrives now
+    await settle();
+
+    expect(response.status).toBe(200);
+    expect(world.auth.stats.refreshes).toBe(2);
+    noCookiePresentedTwice();
+    expect((await b.authFetch(world.echoUrl)).status).toBe(200);
+  });
+
+  /** A login in tab A held at the server until the returned function is called. */
+  function gateLogins() {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reached = () => {};
+    const atServer = new Promise<void>((resolve) => (reached = resolve));
+    world.server.use(
+      http.post(`${API}/auth/login`, async () => {
+        reached();
+        await gate;
+        return undefined;
+      }),
+    );
+    return { open, atServer };
+  }
+
+  it.each(['heard', 'lost'] as const)(
+    'a login as another account while another tab waits to refresh (its message %s): that tab replays nothing in the new account',
+    async (message) => {
+      const { a, b, channelB } = await twoTabs();
+      const oldToken = await b.getAccessToken();
+      const gate = gateLogins();
+      expireAtServer();
+      const login = a.login(OTHER_USER); // holds the lock
+      await gate.atServer;
+      if (message === 'lost') channelB.mode = 'lose';
+      const requests = vi.spyOn(locks, 'request');
+      const callB = b.authFetch(`${world.echoUrl}?tab=b`); // 401, then B queues behind the login
+      await lockRequested(requests, 1);
+      gate.open();
+
+      const [response] = await Promise.all([callB, login]);
+
+      expect(response.status).toBe(401); // its own 401: the session it was sent in is over
+      const fromB = world.seen.filter((seen) => seen.url.endsWith('?tab=b'));
+      expect(fromB.map((seen) => seen.authorization)).toEqual([`Bearer ${oldToken}`]);
+      expect(b.getState()).toMatchObject({ status: 'authenticated', user: { email: OTHER_USER.email } });
+      noCookiePresentedTwice();
+    },
+  );
+});
+
+describe('a tab frozen or closed while it holds the lock', () => {
+  it('the first tab goes ahead after the escape (2 × timeout + 1 s); one queued behind takes its answer and refreshes nothing', async () => {
+    const timeout = 1_000; // the refresh held at the server must not time out on a loaded machine
+    const [a, b] = [world.client({ crossTab: true, timeout }), world.client({ crossTab: true, timeout })];
+    await signedIn([a, b]);
+    void navigator.locks.request(LOCK, {}, () => new Promise(() => {})); // a frozen tab's lock, never released
+    const gate = gateRefreshes();
+    const requests = vi.spyOn(locks, 'request');
+    expireEveryToken();
+    const started = performance.now();
+    const callA = a.authFetch(world.echoUrl);
+    await gate.atServer; // A waited out the frozen tab and went ahead
+    const escapedAfter = performance.now() - started;
+    const callB = b.authFetch(world.echoUrl); // queued behind the frozen tab, with its own escape to come
+    await lockRequested(requests, 2);
+    gate.open();
+
+    const outcome = await outcomeWithin(Promise.all([callA, callB]));
+
+    expect(escapedAfter).toBeGreaterThanOrEqual(2 * timeout + 1000 - 5); // not before the escape
+    expect(outcome).not.toBe('hang');
+    expect((outcome as { value: Response[] }).value.map((r) => r.status)).toEqual([200, 200]);
+    expect(world.auth.stats.refreshes).toBe(1);
+    noCookiePresentedTwice();
+  });
+});
