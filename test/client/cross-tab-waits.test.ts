@@ -225,6 +225,7 @@ describe('a message lost or late falls back to the lock and the server', () => {
     async (message) => {
       const { a, b, channelB } = await twoTabs();
       const oldToken = await b.getAccessToken();
+      const refreshesBefore = world.auth.stats.refreshes;
       const gate = gateLogins();
       expireAtServer();
       const login = a.login(OTHER_USER); // holds the lock
@@ -241,6 +242,8 @@ describe('a message lost or late falls back to the lock and the server', () => {
       const fromB = world.seen.filter((seen) => seen.url.endsWith('?tab=b'));
       expect(fromB.map((seen) => seen.authorization)).toEqual([`Bearer ${oldToken}`]);
       expect(b.getState()).toMatchObject({ status: 'authenticated', user: { email: OTHER_USER.email } });
+      // Heard: B learns of the new session from the login itself. Lost: its refresh, with the login's cookie, tells it.
+      expect(world.auth.stats.refreshes - refreshesBefore).toBe(message === 'heard' ? 0 : 1);
       noCookiePresentedTwice();
     },
   );
@@ -249,7 +252,10 @@ describe('a message lost or late falls back to the lock and the server', () => {
 describe('a tab frozen or closed while it holds the lock', () => {
   it('the first tab goes ahead after the escape (2 × timeout + 1 s); one queued behind takes its answer and refreshes nothing', async () => {
     const timeout = 1_000; // the refresh held at the server must not time out on a loaded machine
-    const [a, b] = [world.client({ crossTab: true, timeout }), world.client({ crossTab: true, timeout })];
+    const escapes: string[] = [];
+    const watched = (name: string) =>
+      world.client({ crossTab: true, timeout, debug: ({ message }) => void (message === 'lock timeout' && escapes.push(name)) });
+    const [a, b] = [watched('a'), watched('b')];
     await signedIn([a, b]);
     void navigator.locks.request(LOCK, {}, () => new Promise(() => {})); // a frozen tab's lock, never released
     const gate = gateRefreshes();
@@ -269,6 +275,7 @@ describe('a tab frozen or closed while it holds the lock', () => {
     expect(outcome).not.toBe('hang');
     expect((outcome as { value: Response[] }).value.map((r) => r.status)).toEqual([200, 200]);
     expect(world.auth.stats.refreshes).toBe(1);
+    expect(escapes).toEqual(['a']); // B had its token before its own escape came
     noCookiePresentedTwice();
   });
 });
