@@ -35,7 +35,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   const events = createEmitter<AuthEvents<TUser>>(queue);
   const { crossTab, sessionKey } = config;
   let disposed = false;
-  /** Ends the wait for the Web Lock of a refresh that what this tab just learned has answered. */
+  /** Takes the refresh waiting for the Web Lock, if any, out of the queue: this tab has news of the session. */
   let stopWaiting = () => {};
   const reportError = (error: AuthError) => events.emit('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
@@ -124,7 +124,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       )
     : null;
   /** Tells the other tabs, and from now on listens to them; resolves once they have been handed the message. */
-  const tell = (message: TabMessage<TUser>) => tabs?.post(message) ?? Promise.resolve();
+  const tell = (message: TabMessage<TUser>) => tabs?.post(message);
 
   /**
    * A new token for the session `before` was the token of, from the server unless this tab already
@@ -132,21 +132,19 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
    */
   const fetchGrant = (before: Grant<TUser> | null): Promise<Grant<TUser>> => {
     const epoch = store.epoch();
-    /** What this tab knows without asking the server: a token that came meanwhile, or that the session ended (or another began). */
-    const known = () => {
-      const current = store.grant();
-      if (current && current !== before && !isDue(current)) return current;
-      if (store.epoch() !== epoch) return new AuthError('unauthorized', 'Session ended');
-    };
+    /** What this tab learned without asking the server: a token a login or another tab's refresh brought, or the session's end. */
     const adopt = () => {
-      const answer = known();
-      if (answer instanceof AuthError) throw answer;
-      if (answer) log('refresh: token adopted');
-      return answer;
+      const current = store.grant();
+      if (current && current !== before && !isDue(current)) {
+        log('refresh: token adopted');
+        return current;
+      }
+      // The session ended (a logout, another tab's refused refresh): do not ask again.
+      if (store.epoch() !== epoch) throw new AuthError('unauthorized', 'Session ended');
     };
     const answered = new AbortController();
-    // The Web Lock is for the tab that must ask the server; one the answer reached stops queueing for it.
-    stopWaiting = () => void (known() && answered.abort());
+    // The Web Lock is for the tab that must ask the server: news of the session stops the wait for it.
+    stopWaiting = () => answered.abort();
     return lock
       .run(async (keepLock) => {
         const current = adopt();
@@ -162,10 +160,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       }, answered.signal)
       .catch((error: unknown) => {
         if (error !== answered.signal.reason) throw error;
-        // Left the queue for what this tab now knows; should that be gone already, queue again.
+        // Out of the queue on news that does not answer us after all (a token already due): back in.
         return adopt() ?? fetchGrant(before);
-      })
-      .finally(() => (stopWaiting = () => {}));
+      });
   };
 
   const refresher = createRefresher<TUser>({

@@ -43,11 +43,14 @@ export function createCrossTab<TUser>(
     (opened as { unref?: () => void }).unref?.();
     return opened;
   };
+  /** Runs `action`; false when it threw (reported). */
   const attempt = (action: () => void) => {
     try {
       action();
+      return true;
     } catch (cause) {
       onError(new AuthError('network', 'Other tabs could not be told', { cause }));
+      return false;
     }
   };
   const listen = () => {
@@ -59,24 +62,25 @@ export function createCrossTab<TUser>(
   };
   return {
     listen: () => attempt(listen),
-    post(message) {
-      let echo: BroadcastChannel | undefined;
-      let sent = false;
-      return new Promise<void>((heard) => {
-        attempt(() => {
+    post: (message) =>
+      new Promise<void>((heard) => {
+        let echo: BroadcastChannel | undefined;
+        const done = () => {
+          echo?.close();
+          heard();
+        };
+        const sent = attempt(() => {
           listen();
           // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
           const target = channel ?? open();
           echo = open();
           // Ours, not another tab's message that happened to come first.
-          echo.onmessage = ({ data }: MessageEvent<unknown>) => isTabMessage<TUser>(data) && sameMessage(data, message) && heard();
+          echo.onmessage = ({ data }: MessageEvent<unknown>) => sameMessage(data, message) && done();
           target.postMessage(message);
-          sent = true;
           if (!channel) target.close();
         });
-        if (!sent) heard();
-      }).finally(() => echo?.close());
-    },
+        if (!sent) done();
+      }),
     close() {
       closed = true;
       channel?.close();
@@ -85,8 +89,11 @@ export function createCrossTab<TUser>(
   };
 }
 
-const sameMessage = <TUser>(heard: TabMessage<TUser>, sent: TabMessage<TUser>) =>
-  heard.type === sent.type && ('grant' in heard ? heard.grant.accessToken : heard.reason) === ('grant' in sent ? sent.grant.accessToken : sent.reason);
+/** Whether `heard` (whatever the channel delivered) is `sent`: the same kind, with the same token. */
+function sameMessage(heard: unknown, sent: TabMessage<unknown>): boolean {
+  const tokenOf = (message: unknown) => (isRecord(message) && isRecord(message['grant']) ? message['grant']['accessToken'] : undefined);
+  return isRecord(heard) && heard['type'] === sent.type && tokenOf(heard) === tokenOf(sent);
+}
 
 const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 

@@ -1,5 +1,5 @@
-/** Keeps the Web Lock, past the end of the task that holds it, until `until` settles. */
-export type KeepLock = (until: Promise<unknown>) => void;
+/** Keeps the Web Lock, past the end of the task that holds it, until `until` resolves. */
+export type KeepLock = (until: Promise<void> | undefined) => void;
 
 /**
  * One cookie-changing call at a time (login, register, refresh, logout): in this tab through a
@@ -9,7 +9,7 @@ export type KeepLock = (until: Promise<unknown>) => void;
 export interface SessionLock {
   /**
    * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. The task may
-   * `keep` the Web Lock past its own end until a promise settles (its news reaching the other tabs).
+   * `keep` the Web Lock past its own end until a promise resolves (its news reaching the other tabs).
    * When `skip` aborts before the task starts, the task is given up and `run` rejects with its reason.
    */
   run<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
@@ -54,11 +54,11 @@ export function createSessionLock(
         .request(webLockName!(), { signal: waiting.signal }, async () => {
           granted = true;
           done();
-          const kept: Array<Promise<unknown>> = [];
-          const result = task((until) => kept.push(until.catch(() => {})));
+          let kept: Promise<void> | undefined;
+          const result = task((until) => (kept = until));
           result.then(resolve, reject);
           await result.catch(() => {});
-          await Promise.all(kept);
+          await kept;
         })
         .catch(() => {
           done();
