@@ -6,29 +6,29 @@ import type { Config } from './options';
  * The numbered rules are CONTRACT.md's "authFetch rules".
  */
 export function createAuthFetch(
-  config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints' | 'dpop' | 'holdsRedirects'>,
+  config: Pick<Config<unknown>, 'getFetch_' | 'isAuthorized_' | 'log_' | 'endpoints_' | 'dpop_' | 'holdsRedirects_'>,
   tokens: AccessTokens,
 ) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const { log } = config;
+    const { log_: log } = config;
     const url = targetOf(input);
     // Rule 7: other origins, and anything we cannot place, pass through untouched (no DPoP proof
     // either): the caller's very Request, unread, whatever its body.
-    if (!url || !config.isAuthorized(url)) {
+    if (!url || !config.isAuthorized_(url)) {
       log('no token: origin not authorized', { origin: url?.origin });
-      return config.getFetch(true)(input, init);
+      return config.getFetch_(true)(input, init);
     }
     const attempt = prepare(config, url, input, init);
-    const { tokenHeader, tokenHeaderName } = config.endpoints;
+    const { tokenHeader_: tokenHeader, tokenHeaderName_: tokenHeaderName } = config.endpoints_;
     // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
     if (attempt.headers.has(tokenHeaderName)) return attempt.send(null);
 
-    const token = await tokens.forRequest(attempt.signal); // Rule 2
+    const token = await tokens.forRequest_(attempt.signal); // Rule 2
     if (token === null) {
       log('no token: signed out', { origin: url.origin });
       return attempt.send(null);
     }
-    const sent = tokens.sentWith(token);
+    const sent = tokens.sentWith_(token);
     const response = await attempt.send(tokenHeader(token));
     if (response.status !== 401) return response;
     // A 401 from another origin we were redirected to is not about our token: the platform
@@ -38,14 +38,14 @@ export function createAuthFetch(
       return response;
     }
     // The one retry with a new nonce is done (tokenkeeper/dpop): a nonce is not an expired token.
-    if (config.dpop?.isNonceError(401, response.headers)) {
+    if (config.dpop_?.isNonceError(401, response.headers)) {
       log('401: DPoP nonce, not refreshing');
       return response;
     }
 
     let next: string | null;
     try {
-      next = await tokens.afterUnauthorized(sent, attempt.signal);
+      next = await tokens.afterUnauthorized_(sent, attempt.signal);
     } catch (error) {
       void response.body?.cancel().catch(() => {}); // Rules 5 and 6: the caller gets the error, not this 401.
       throw error;
@@ -89,7 +89,7 @@ interface Attempt {
 
 /** A request to an authorized origin, ready to be sent, and sent again once for rule 3's replay. */
 function prepare(
-  config: Pick<Config<unknown>, 'getFetch' | 'holdsRedirects'>,
+  config: Pick<Config<unknown>, 'getFetch_' | 'holdsRedirects_'>,
   url: URL,
   input: RequestInfo | URL,
   init: RequestInit | undefined,
@@ -110,9 +110,9 @@ function prepare(
       if (token) headers.set(...token);
       // Platforms strip only `Authorization` on a cross-origin redirect: a token in any other
       // header, or a DPoP proof, would follow it. Such a request is answered its redirect instead.
-      const redirect = config.holdsRedirects(token) && mode === 'follow' ? 'manual' : mode;
+      const redirect = config.holdsRedirects_(token) && mode === 'follow' ? 'manual' : mode;
       const overrides = { headers, redirect };
-      return config.getFetch()(template ? new Request(template.clone(), overrides) : url.href, template ? undefined : { ...init, ...overrides });
+      return config.getFetch_()(template ? new Request(template.clone(), overrides) : url.href, template ? undefined : { ...init, ...overrides });
     },
   };
 }

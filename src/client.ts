@@ -26,22 +26,22 @@ import type { AuthClient, AuthClientOptions, AuthEvents, AuthUser, Session } fro
  */
 export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TUser>): AuthClient<TUser> {
   const config = resolveConfig(options);
-  const { log, crossTab, sessionKey } = config;
+  const { log_: log, crossTab_: crossTab, sessionKey_: sessionKey } = config;
   const queue = createNotifyQueue();
   const store = createSessionStore<TUser>(queue);
   const events = createEmitter<AuthEvents<TUser>>(queue);
   let disposed = false;
-  const reportError = (error: AuthError) => events.emit('error', { error });
+  const reportError = (error: AuthError) => events.emit_('error', { error });
   // A holder's task is one or two auth calls, each over within `timeout`: holding longer means frozen.
   const lock = createSessionLock(
     crossTab ? () => `tokenkeeper:refresh:${sessionKey()}` : null,
-    2 * config.timeoutMs + 1000,
+    2 * config.timeoutMs_ + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
     () => log('lock timeout'),
   );
   const timer = createRefreshTimer(() => {
     log('timer: refreshing');
-    void refresher.refresh();
+    void refresher.refresh_();
   });
   const session = createTransitions(queue, store, events, timer, config);
   // Messages arrive only once a sign-in or refresh listens, when every part below exists.
@@ -54,20 +54,20 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     : null;
 
   const refresher = createRefresher<TUser>({
-    store,
-    fetchGrant: createRefreshTurn(config, lock, store, tabs),
-    onRenewed(grant) {
+    store_: store,
+    fetchGrant_: createRefreshTurn(config, lock, store, tabs),
+    onRenewed_(grant) {
       if (disposed) return;
       // A window that does not share our channel signed in as someone else, and the shared cookie
       // followed: that is a new session, and requests of the old one must not be replayed in it.
-      session.hold_(grant, isOtherAccount(store.grant()?.subject, grant.subject));
+      session.hold_(grant, isOtherAccount(store.grant_()?.subject, grant.subject));
     },
-    onRejected() {
+    onRejected_() {
       // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
       // cookie may simply have raced another tab's login.
       if (!disposed && session.end_('refresh_failed')) tabs?.post({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
-    onFailed(error) {
+    onFailed_(error) {
       log('refresh failed', { code: error.code });
       reportError(error);
     },
@@ -79,7 +79,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
   /** Refreshes now (joining a refresh in flight); `restoring` answers "no session" with `null`. */
   const refreshNow = async (restoring?: boolean) => {
     tabs?.listen();
-    const result = await refresher.refresh();
+    const result = await refresher.refresh_();
     if (!(result instanceof AuthError)) return toSession(result);
     if (restoring && result.code === 'unauthorized') return null;
     throw result;
@@ -93,23 +93,23 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     verifyMfa: ({ mfaToken, code }) => signIn('mfa', { mfaToken, code }) as Promise<Session<TUser>>,
     logout: (logoutOptions) => leave('user', logoutOptions?.everywhere),
     refresh: () => refreshNow() as Promise<Session<TUser>>,
-    getAccessToken: () => tokens.forRequest(),
+    getAccessToken: () => tokens.forRequest_(),
     authFetch: createAuthFetch(config, tokens),
-    getState: store.getState,
-    subscribe: store.subscribe,
-    on: events.on,
-    onLogout: (handler) => events.on('logout', handler),
+    getState: store.getState_,
+    subscribe: store.subscribe_,
+    on: events.on_,
+    onLogout: (handler) => events.on_('logout', handler),
     extension: {
-      endpoint: config.endpoints.prepare,
+      endpoint: config.endpoints_.prepare_,
       endSession: leave,
     },
     dispose() {
       disposed = true;
-      timer.dispose();
+      timer.dispose_();
       lock.close();
       tabs?.close();
-      store.clear();
-      events.clear();
+      store.clear_();
+      events.clear_();
     },
   };
   return client;

@@ -10,7 +10,7 @@ import type { EndpointName } from './types';
 export type GrantCall = 'login' | 'register' | 'refresh' | 'mfa';
 
 /** What a call needs of the options. */
-type CallConfig = Pick<Config<unknown>, 'endpoints' | 'getFetch' | 'timeoutMs'>;
+type CallConfig = Pick<Config<unknown>, 'endpoints_' | 'getFetch_' | 'timeoutMs_'>;
 
 const call = (
   config: CallConfig,
@@ -18,7 +18,7 @@ const call = (
   sent?: Record<string, unknown>,
   accessToken?: string | null,
   onCsrfError?: (error: AuthError) => void,
-) => postAuth(config.endpoints.prepare(name, sent, accessToken, onCsrfError), config.getFetch(), config.timeoutMs);
+) => postAuth(config.endpoints_.prepare_(name, sent, accessToken, onCsrfError), config.getFetch_(), config.timeoutMs_);
 
 /** Calls `login`, `register`, `mfa` or `refresh` (the latter with the token, when its endpoint wants one). */
 export const requestGrant = async <TUser>(
@@ -63,7 +63,7 @@ export async function revokeAtServer<TUser>(
   if (grant && isExpired(grant)) {
     token = await requestGrant(config, 'refresh', undefined, grant).then((fresh) => (fresh as Grant<TUser>).accessToken, () => null);
   }
-  const ownEndpoint = everywhere && config.hasLogoutEverywhere;
+  const ownEndpoint = everywhere && config.hasLogoutEverywhere_;
   // A 2xx from the server's own "everywhere" endpoint has ended this session too: a logout after
   // it would be refused (Payload answers 400 No User) and reported as a failure.
   if (!(ownEndpoint && (await callLogout(config, reportError, 'logoutEverywhere', undefined, token)))) {
@@ -82,7 +82,7 @@ export async function requestSignInGrant<TUser>(
 ): Promise<Grant<TUser> | null> {
   const answer = await requestGrant(config, name, sent, null);
   if ('accessToken' in answer) return answer;
-  config.log(`${name}: no token, refreshing`);
+  config.log_(`${name}: no token, refreshing`);
   const user = isRecord(answer.user) ? (answer.user as TUser) : null;
   return requestGrant(config, 'refresh', undefined, { user, userFromServer: !!user } as Grant<TUser>).then(
     (refreshed) => refreshed as Grant<TUser>,

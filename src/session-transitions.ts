@@ -22,25 +22,25 @@ export function createTransitions<TUser>(
   store: SessionStore<TUser>,
   events: Emitter<AuthEvents<TUser>>,
   timer: RefreshTimer,
-  { dpop, log }: Pick<Config<TUser>, 'dpop' | 'log'>,
+  { dpop_: dpop, log_: log }: Pick<Config<TUser>, 'dpop_' | 'log_'>,
 ): Transitions<TUser> {
   return {
     hold_: (grant, newSession = false) =>
-      queue.batch(() => {
-        timer.schedule(grant.refreshAt);
+      queue.batch_(() => {
+        timer.schedule_(grant.refreshAt);
         dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
-        store.hold(grant, newSession);
-        if (newSession) events.emit('login', { user: grant.user });
-        else events.emit('refresh', { expiresAt: grant.expiresAt });
+        store.hold_(grant, newSession);
+        if (newSession) events.emit_('login', { user: grant.user });
+        else events.emit_('refresh', { expiresAt: grant.expiresAt });
         return toSession(grant);
       }),
     end_: (reason) =>
-      queue.batch(() => {
-        timer.schedule(null);
-        const wasLive = store.end();
+      queue.batch_(() => {
+        timer.schedule_(null);
+        const wasLive = store.end_();
         if (wasLive) {
           log('session ended', { reason });
-          events.emit('logout', { reason });
+          events.emit_('logout', { reason });
         }
         return wasLive;
       }),

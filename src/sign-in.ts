@@ -49,7 +49,7 @@ export function createSignInOut<TUser>(
           if (!grant) return null;
           tabs?.post({ v: 1, type: 'login', grant });
           const signedIn = session.hold_(grant, true);
-          if (logouts !== logoutsBefore && store.grant() === grant) {
+          if (logouts !== logoutsBefore && store.grant_() === grant) {
             // logout() was called while this login was on its way: end what it brought, and revoke it
             // now, while its cookie is still the browser's (a later login would replace it).
             signOut('user');
@@ -60,14 +60,14 @@ export function createSignInOut<TUser>(
         .catch((error: AuthError) => {
           // Refused: nobody is signed in by this call. A page that never restored learns it here; a
           // session already known (or a restore on its way) is left alone.
-          if (SIGNED_OUT_BY.includes(error.code) && store.getState().status === 'unknown' && !refresher.inFlight()) {
+          if (SIGNED_OUT_BY.includes(error.code) && store.getState_().status === 'unknown' && !refresher.inFlight_()) {
             session.end_('user');
           }
           throw error;
         });
     },
     async leave_(reason, everywhere) {
-      const grant = store.grant();
+      const grant = store.grant_();
       logouts++;
       signOut(reason);
       // After the login or refresh in flight, so the cookie it sends is the newest one.

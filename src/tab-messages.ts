@@ -20,8 +20,8 @@ export const createTabReceiver =
     }
     // A signed-out tab ignores tokens: it may have logged out while that refresh was in flight.
     // And a late message must not replace a newer token.
-    else if (store.getState().status !== 'anonymous' && !((store.grant()?.expiresAt ?? -Infinity) > (message.grant.expiresAt ?? Infinity))) {
+    else if (store.getState_().status !== 'anonymous' && !((store.grant_()?.expiresAt ?? -Infinity) > (message.grant.expiresAt ?? Infinity))) {
       // Another account's token is a new session, however it was announced.
-      session.hold_(message.grant, isOtherAccount(store.grant()?.subject, message.grant.subject));
+      session.hold_(message.grant, isOtherAccount(store.grant_()?.subject, message.grant.subject));
     }
   };
