@@ -270,6 +270,26 @@ describe('across tabs', () => {
     expect(world.auth.stats.logouts).toBe(1);
   });
 
+  // With a short timeout (timeout − warning under the 5 s sharing window), activity told at the
+  // window's end can arrive while its own deadline is already inside the warning: the warning stands,
+  // with the later deadline, and no `active` is fired just before the next `warning` (a banner flicker).
+  it('activity told late that still leaves the deadline inside the warning moves the deadline without an active', async () => {
+    const [a, b] = await signedInTabs(2, { timeout: 8, warning: 6 });
+    await pass(1 * S);
+    act(a!); // 1 s: told at once; both tabs warn at 3 s for 9 s
+    await pass(2.5 * S);
+    act(a!); // 3.5 s: cancels A's warning; told to B when the window ends, at 6 s
+    await pass(2.5 * S);
+    expect(a!.events).toEqual(['warning:6', 'active', 'warning:6']); // its own 3.5 s + 2 s
+    expect(b!.events).toEqual(['warning:6', 'warning:5.5']); // 6 s: from 3.5 s the deadline is 11.5 s
+    await pass(5.4 * S);
+    for (const tab of [a!, b!]) expect(tab.auth.getState().status).toBe('authenticated');
+    await pass(0.2 * S);
+    expect(a!.events).toEqual(['warning:6', 'active', 'warning:6', 'logout:idle']);
+    expect(b!.events).toEqual(['warning:6', 'warning:5.5', 'logout:idle']);
+    expect(world.auth.stats.logouts).toBe(1);
+  });
+
   it('without BroadcastChannel, the timeout still works in its tab', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     expect(world.auth.stats.logouts).toBe(0);
