@@ -81,7 +81,7 @@ describeEngine('the demos: two-factor', () => {
       ]);
     });
 
-    it('asks for the code at the next sign-in, refuses a wrong one, and signs in with the right one', async () => {
+    it('asks for the code at the next sign-in, refuses the one just used and a wrong one, and signs in with a fresh one', async () => {
       await page.click(button('Log out'));
       await signIn(page);
       await page.waitForElement(heading('Two-factor code'));
