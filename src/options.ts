@@ -67,7 +67,8 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     crossTab,
     hasLogoutEverywhere: !!options.endpoints?.logoutEverywhere,
     sessionKey: () => endpoints.url('refresh'),
-    parse: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse']),
+    // The parser's user is taken as TUser, as the claims are (AuthClientOptions.parseTokenResponse).
+    parse: (options.parseTokenResponse ?? parseTokenResponse) as Config<TUser>['parse'],
     resolveUser: options.resolveUser,
     // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
     getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
