@@ -56,14 +56,18 @@ function idleTab(auth: AuthClient, options: Omit<IdleTimeoutOptions, 'target'>):
 
 /**
  * `count` tabs signed in by a login in the first, each then counting with `options`. The login runs
- * on real timers: the client holds its Web Lock a moment after each call, on a timer of its own.
+ * on real timers: the other tabs hear of it over the channel, and the Web Lock is let go on its own time.
  */
 async function signedInTabs(count: number, options: Omit<IdleTimeoutOptions, 'target'>): Promise<Tab[]> {
   vi.useRealTimers();
   const clients = Array.from({ length: count }, () => world.client({ crossTab: true }));
   await Promise.all(clients.map((client) => client.restore())); // page load: anonymous and listening
   await clients[0]!.login(USER);
-  await new Promise((resolve) => realSetTimeout(resolve, 100)); // delivered, and the lock let go
+  // Delivered to every tab, and the lock let go: waited for as such, as a loaded machine may take a while.
+  await vi.waitFor(() => {
+    for (const client of clients) expect(client.getState().status).toBe('authenticated');
+    expect(locks.busy).toBe(false);
+  }, { timeout: 5_000 });
   useFakeTimers();
   const tabs = clients.map((client) => idleTab(client, options));
   for (const tab of tabs) expect(tab.auth.getState().status).toBe('authenticated');
