@@ -67,7 +67,8 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
     crossTab_: crossTab,
     hasLogoutEverywhere_: !!options.endpoints?.logoutEverywhere,
     sessionKey_: () => endpoints.url_('refresh'),
-    parse_: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse_']),
+    // The parser's user is taken as TUser, as the claims are (AuthClientOptions.parseTokenResponse).
+    parse_: (options.parseTokenResponse ?? parseTokenResponse) as Config<TUser>['parse_'],
     resolveUser_: options.resolveUser,
     // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
     getFetch_: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
