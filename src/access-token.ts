@@ -11,22 +11,22 @@ export interface AccessTokens {
    * asked in ended while it waited (its request must not go out in another account). Throws
    * `AuthError` only when the token is expired and the refresh failed for a reason that is not a logout.
    */
-  forRequest(signal?: AbortSignal | null): Promise<string | null>;
+  forRequest_(signal?: AbortSignal | null): Promise<string | null>;
   /**
    * After a 401 to a request sent with `sent`: the token to replay with, or `null` when the session
    * it was sent in is over (ended, or replaced by a login here or in another tab). Refreshes only if
    * no newer token arrived since the request went out.
    */
-  afterUnauthorized(sent: SentWith, signal?: AbortSignal | null): Promise<string | null>;
-  /** Notes what a request goes out with, for {@link AccessTokens.afterUnauthorized}. */
-  sentWith(token: string): SentWith;
+  afterUnauthorized_(sent: SentWith, signal?: AbortSignal | null): Promise<string | null>;
+  /** Notes what a request goes out with, for {@link AccessTokens.afterUnauthorized_}. */
+  sentWith_(token: string): SentWith;
 }
 
 export interface SentWith {
-  token: string;
-  refreshMark: number;
+  token_: string;
+  refreshMark_: number;
   /** The session it was sent in. */
-  epoch: number;
+  epoch_: number;
 }
 
 export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>, log: Log): AccessTokens {
@@ -35,10 +35,10 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
     signal: AbortSignal | null | undefined,
     epoch: number | null,
     fallback?: () => string | null,
-    pending = refresher.refresh(),
+    pending = refresher.refresh_(),
   ) => {
     const result = await abortable(pending, signal);
-    if (epoch !== null && store.epoch() !== epoch) return null;
+    if (epoch !== null && store.epoch_() !== epoch) return null;
     if (!(result instanceof AuthError)) return result.accessToken;
     if (result.code === 'unauthorized') return null;
     const token = fallback?.();
@@ -47,29 +47,29 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
   };
 
   return {
-    async forRequest(signal) {
-      const grant = store.grant();
+    async forRequest_(signal) {
+      const grant = store.grant_();
       if (grant && !isDue(grant)) return grant.accessToken;
       if (!grant) {
         // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
-        const pending = refresher.inFlight();
+        const pending = refresher.inFlight_();
         if (pending) log('awaiting refresh');
         return pending ? refreshed(signal, null, undefined, pending) : null;
       }
       log('token due: refreshing');
       // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
-      return refreshed(signal, store.epoch(), () => {
-        const still = store.grant();
+      return refreshed(signal, store.epoch_(), () => {
+        const still = store.grant_();
         return still && !isExpired(still) ? still.accessToken : null;
       });
     },
-    async afterUnauthorized(sent, signal) {
-      const grant = store.grant();
-      if (!grant || store.epoch() !== sent.epoch) return null;
-      if (grant.accessToken !== sent.token) return grant.accessToken;
+    async afterUnauthorized_(sent, signal) {
+      const grant = store.grant_();
+      if (!grant || store.epoch_() !== sent.epoch_) return null;
+      if (grant.accessToken !== sent.token_) return grant.accessToken;
       log('401: refreshing');
-      return refreshed(signal, sent.epoch, undefined, refresher.refreshSince(sent.refreshMark));
+      return refreshed(signal, sent.epoch_, undefined, refresher.refreshSince_(sent.refreshMark_));
     },
-    sentWith: (token) => ({ token, refreshMark: refresher.mark(), epoch: store.epoch() }),
+    sentWith_: (token) => ({ token_: token, refreshMark_: refresher.mark_(), epoch_: store.epoch_() }),
   };
 }

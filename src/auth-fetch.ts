@@ -6,30 +6,30 @@ import type { Config } from './options';
  * The numbered rules are CONTRACT.md's "authFetch rules".
  */
 export function createAuthFetch(
-  config: Pick<Config<unknown>, 'getFetch' | 'isAuthorized' | 'log' | 'endpoints' | 'dpop' | 'holdsRedirects'>,
+  config: Pick<Config<unknown>, 'getFetch_' | 'isAuthorized_' | 'log_' | 'endpoints_' | 'dpop_' | 'holdsRedirects_'>,
   tokens: AccessTokens,
 ) {
   return async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const { log } = config;
+    const { log_: log } = config;
     const url = targetOf(input);
     // Rule 7: other origins, and anything we cannot place, pass through untouched (no DPoP proof
     // either): the caller's very Request, unread, whatever its body.
-    if (!url || !config.isAuthorized(url)) {
+    if (!url || !config.isAuthorized_(url)) {
       log('no token: origin not authorized', { origin: url?.origin });
-      return config.getFetch(true)(input, init);
+      return config.getFetch_(true)(input, init);
     }
     const attempt = prepare(config, url, input, init);
-    const { tokenHeader, tokenHeaderName } = config.endpoints;
+    const { tokenHeader_: tokenHeader, tokenHeaderName_: tokenHeaderName } = config.endpoints_;
     // Rule 1: a caller's own Authorization (or `tokenHeader`) is theirs; its 401s are theirs too.
-    if (attempt.headers.has(tokenHeaderName)) return attempt.send(null);
+    if (attempt.headers_.has(tokenHeaderName)) return attempt.send_(null);
 
-    const token = await tokens.forRequest(attempt.signal); // Rule 2
+    const token = await tokens.forRequest_(attempt.signal_); // Rule 2
     if (token === null) {
       log('no token: signed out', { origin: url.origin });
-      return attempt.send(null);
+      return attempt.send_(null);
     }
-    const sent = tokens.sentWith(token);
-    const response = await attempt.send(tokenHeader(token));
+    const sent = tokens.sentWith_(token);
+    const response = await attempt.send_(tokenHeader(token));
     if (response.status !== 401) return response;
     // A 401 from another origin we were redirected to is not about our token: the platform
     // stripped it on the way. Refreshing and replaying would send a POST twice.
@@ -38,27 +38,27 @@ export function createAuthFetch(
       return response;
     }
     // The one retry with a new nonce is done (tokenkeeper/dpop): a nonce is not an expired token.
-    if (config.dpop?.isNonceError(401, response.headers)) {
+    if (config.dpop_?.isNonceError(401, response.headers)) {
       log('401: DPoP nonce, not refreshing');
       return response;
     }
 
     let next: string | null;
     try {
-      next = await tokens.afterUnauthorized(sent, attempt.signal);
+      next = await tokens.afterUnauthorized_(sent, attempt.signal_);
     } catch (error) {
       void response.body?.cancel().catch(() => {}); // Rules 5 and 6: the caller gets the error, not this 401.
       throw error;
     }
     // Rule 4, a session that ended or changed since the request went out, or a body that cannot be
     // sent again: the caller gets its own 401, body unread.
-    if (next === null || !attempt.replayable) {
+    if (next === null || !attempt.replayable_) {
       log(next ? '401: body not replayable' : '401: session changed');
       return response;
     }
     void response.body?.cancel().catch(() => {});
     log('401: replayed');
-    return attempt.send(tokenHeader(next)); // Once, never again: a second 401 is the caller's.
+    return attempt.send_(tokenHeader(next)); // Once, never again: a second 401 is the caller's.
   };
 }
 
@@ -79,17 +79,17 @@ function targetOf(input: RequestInfo | URL): URL | null {
 }
 
 interface Attempt {
-  headers: Headers;
-  signal: AbortSignal | null | undefined;
+  headers_: Headers;
+  signal_: AbortSignal | null | undefined;
   /** False for a body that can be read only once (an async iterable, a Node `Readable`). */
-  replayable: boolean;
+  replayable_: boolean;
   /** Sends the request, with the token's `[header, value]` unless null. */
-  send(token: [string, string] | null): Promise<Response>;
+  send_(token: [string, string] | null): Promise<Response>;
 }
 
 /** A request to an authorized origin, ready to be sent, and sent again once for rule 3's replay. */
 function prepare(
-  config: Pick<Config<unknown>, 'getFetch' | 'holdsRedirects'>,
+  config: Pick<Config<unknown>, 'getFetch_' | 'holdsRedirects_'>,
   url: URL,
   input: RequestInfo | URL,
   init: RequestInit | undefined,
@@ -102,17 +102,17 @@ function prepare(
   const headers = template?.headers ?? new Headers(init?.headers);
   const mode = (template ?? init)?.redirect ?? 'follow';
   return {
-    headers,
-    signal: template ? template.signal : init?.signal,
+    headers_: headers,
+    signal_: template ? template.signal : init?.signal,
     // An async iterable or a Node Readable can be read only once.
-    replayable: !!template || typeof body?.[Symbol.asyncIterator] !== 'function',
-    send(token) {
+    replayable_: !!template || typeof body?.[Symbol.asyncIterator] !== 'function',
+    send_(token) {
       if (token) headers.set(...token);
       // Platforms strip only `Authorization` on a cross-origin redirect: a token in any other
       // header, or a DPoP proof, would follow it. Such a request is answered its redirect instead.
-      const redirect = config.holdsRedirects(token) && mode === 'follow' ? 'manual' : mode;
+      const redirect = config.holdsRedirects_(token) && mode === 'follow' ? 'manual' : mode;
       const overrides = { headers, redirect };
-      return config.getFetch()(template ? new Request(template.clone(), overrides) : url.href, template ? undefined : { ...init, ...overrides });
+      return config.getFetch_()(template ? new Request(template.clone(), overrides) : url.href, template ? undefined : { ...init, ...overrides });
     },
   };
 }

@@ -2,25 +2,25 @@ import type { NotifyQueue } from './notify-queue';
 
 /** A typed event emitter over a `Set` of handlers per event. */
 export interface Emitter<Events> {
-  on<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): () => void;
-  emit<E extends keyof Events>(event: E, payload: Events[E]): void;
-  clear(): void;
+  on_<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): () => void;
+  emit_<E extends keyof Events>(event: E, payload: Events[E]): void;
+  clear_(): void;
 }
 
 export function createEmitter<Events>(queue: NotifyQueue): Emitter<Events> {
   const handlers = new Map<keyof Events, Set<(payload: never) => void>>();
   return {
-    on(event, handler) {
+    on_(event, handler) {
       let set = handlers.get(event);
       if (!set) handlers.set(event, (set = new Set()));
       set.add(handler);
       return () => void set.delete(handler);
     },
-    emit(event, payload) {
+    emit_(event, payload) {
       // A copy, so handlers that unsubscribe while we iterate do not skip their neighbours.
-      for (const handler of [...(handlers.get(event) ?? [])]) queue.notify(handler as (value: Events[typeof event]) => void, payload);
+      for (const handler of [...(handlers.get(event) ?? [])]) queue.notify_(handler as (value: Events[typeof event]) => void, payload);
     },
-    clear() {
+    clear_() {
       handlers.clear();
     },
   };

@@ -30,17 +30,17 @@ export interface PreparedCall {
 }
 
 export interface Endpoints {
-  url(call: EndpointName): string;
+  url_(call: EndpointName): string;
   /**
    * The request for `call`: `sent` merged with the endpoint's `body`, its headers, CSRF, and the token
    * where it belongs. Throws `AuthError` when the CSRF header cannot be made, unless `onCsrfError`
    * is given: then it is told, and the request goes without that header.
    */
-  prepare(call: EndpointName, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void): PreparedCall;
+  prepare_(call: EndpointName, sent?: Record<string, unknown>, accessToken?: string | null, onCsrfError?: (error: AuthError) => void): PreparedCall;
   /** The header that carries the token (`tokenHeader.name`). */
-  tokenHeaderName: string;
+  tokenHeaderName_: string;
   /** `[header name, value]` that carries `token`. */
-  tokenHeader(token: string): [string, string];
+  tokenHeader_(token: string): [string, string];
 }
 
 /**
@@ -62,10 +62,10 @@ export function createEndpoints(
   const tokenHeader = (token: string): [string, string] => [name, scheme ? `${scheme} ${token}` : token];
 
   return {
-    url,
-    tokenHeaderName: name,
-    tokenHeader,
-    prepare(call, sent, accessToken, onCsrfError) {
+    url_: url,
+    tokenHeaderName_: name,
+    tokenHeader_: tokenHeader,
+    prepare_(call, sent, accessToken, onCsrfError) {
       const { method = 'POST', headers, body, bearer = isBearerByDefault(call) } = spec(call);
       const extra = typeof body === 'function' ? body(sent ?? {}) : body;
       const merged = sent || extra ? { ...sent, ...extra } : undefined;

@@ -30,9 +30,12 @@ export interface IdleTimeoutOptions {
  * idle.on('warning', ({ logoutAt }) => showBanner(logoutAt));
  */
 export interface IdleEvents {
-  /** `warning` seconds before the timeout. `logoutAt`: epoch ms. */
+  /** `warning` seconds before the timeout, and again whenever activity moves a deadline that stays inside the warning. `logoutAt`: epoch ms. */
   warning: { readonly logoutAt: number };
-  /** Activity, in this tab or another, after a `warning`: the timeout is off and the count restarts. */
+  /**
+   * Activity, in this tab or another, after a `warning`: the timeout is off and the count restarts.
+   * (Activity that leaves the deadline inside the warning fires `warning` again, with that deadline.)
+   */
   active: undefined;
 }
 
@@ -148,11 +151,14 @@ export function createIdleTimeout(auth: IdleClient, { timeout, warning = 60, tar
     if (Date.now() >= last + timeoutMs) return check();
     if (at <= last) return;
     last = at;
-    if (warned) {
-      warned = false;
-      emit('active', undefined);
-      check();
-    }
+    if (!warned) return;
+    // Activity told late (at the end of another tab's sharing window) may leave the new deadline
+    // inside the warning still: the warning stands with that deadline, rather than an `active`
+    // followed at once by a new `warning` (a banner that flickers).
+    const logoutAt = last + timeoutMs;
+    if (Date.now() >= logoutAt - warningMs) emit('warning', { logoutAt });
+    else (warned = false), emit('active', undefined);
+    check();
   };
 
   const onActivity = () => {

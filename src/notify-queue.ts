@@ -8,9 +8,9 @@ import { callSafely } from './call-safely';
  */
 export interface NotifyQueue {
   /** Runs `change`, holding back what it notifies until it (and any outer batch) is done. */
-  batch<T>(change: () => T): T;
+  batch_<T>(change: () => T): T;
   /** Calls `listener(value)` now, or after the batch or notification in progress. */
-  notify<T>(listener: (value: T) => void, value: T): void;
+  notify_<T>(listener: (value: T) => void, value: T): void;
 }
 
 export function createNotifyQueue(): NotifyQueue {
@@ -24,7 +24,7 @@ export function createNotifyQueue(): NotifyQueue {
     holds--;
   };
   return {
-    batch(change) {
+    batch_(change) {
       holds++;
       try {
         return change();
@@ -33,7 +33,7 @@ export function createNotifyQueue(): NotifyQueue {
         flush();
       }
     },
-    notify(listener, value) {
+    notify_(listener, value) {
       pending.push(() => callSafely(listener, value));
       flush();
     },

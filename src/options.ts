@@ -8,24 +8,24 @@ export type Log = (message: string, detail?: Record<string, unknown>) => void;
 
 /** Options normalised once, at the edge. */
 export interface Config<TUser> extends GrantOptions<TUser> {
-  endpoints: Endpoints;
+  endpoints_: Endpoints;
   /** True when `url` is on an authorized origin. */
-  isAuthorized(url: URL): boolean;
-  timeoutMs: number;
+  isAuthorized_(url: URL): boolean;
+  timeoutMs_: number;
   /** Tabs share the session (BroadcastChannel, Web Locks). */
-  crossTab: boolean;
+  crossTab_: boolean;
   /** `endpoints.logoutEverywhere` is set: `logout({ everywhere: true })` calls it. */
-  hasLogoutEverywhere: boolean;
+  hasLogoutEverywhere_: boolean;
   /** What names a session across tabs: its refresh endpoint (realms and tenants on one origin differ by path). */
-  sessionKey(): string;
+  sessionKey_(): string;
   /** Wrapped by the `dpop` option (auth calls, authorized `authFetch` requests) unless `plain`. */
-  getFetch(plain?: boolean): typeof fetch;
+  getFetch_(plain?: boolean): typeof fetch;
   /**
    * True when a request sent with `token` (`[header, value]`, or null) must not follow a redirect:
    * platforms strip only `Authorization` on a cross-origin redirect, and never a DPoP proof.
    */
-  holdsRedirects(token: [string, string] | null): boolean;
-  log: Log;
+  holdsRedirects_(token: [string, string] | null): boolean;
+  log_: Log;
 }
 
 export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<TUser> {
@@ -52,8 +52,8 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
   let signing: typeof fetch | undefined;
 
   return {
-    endpoints,
-    isAuthorized(url) {
+    endpoints_: endpoints,
+    isAuthorized_(url) {
       try {
         origins ??= (authorizedOrigins ?? [baseUrl]).map((origin) => toUrl(origin).origin);
       } catch {
@@ -61,19 +61,20 @@ export function resolveConfig<TUser>(options: AuthClientOptions<TUser>): Config<
       }
       return origins.includes(url.origin);
     },
-    isRefused: typeof refreshRefusedStatuses === 'function' ? refreshRefusedStatuses : (status) => refreshRefusedStatuses.includes(status),
-    refreshMarginMs: refreshMargin * 1000,
-    timeoutMs: timeout,
-    crossTab,
-    hasLogoutEverywhere: !!options.endpoints?.logoutEverywhere,
-    sessionKey: () => endpoints.url('refresh'),
-    parse: options.parseTokenResponse ?? (parseTokenResponse as Config<TUser>['parse']),
-    resolveUser: options.resolveUser,
+    isRefused_: typeof refreshRefusedStatuses === 'function' ? refreshRefusedStatuses : (status) => refreshRefusedStatuses.includes(status),
+    refreshMarginMs_: refreshMargin * 1000,
+    timeoutMs_: timeout,
+    crossTab_: crossTab,
+    hasLogoutEverywhere_: !!options.endpoints?.logoutEverywhere,
+    sessionKey_: () => endpoints.url_('refresh'),
+    // The parser's user is taken as TUser, as the claims are (AuthClientOptions.parseTokenResponse).
+    parse_: (options.parseTokenResponse ?? parseTokenResponse) as Config<TUser>['parse_'],
+    resolveUser_: options.resolveUser,
     // The signing fetch is made once, on first use: a page without WebCrypto still reaches other origins.
-    getFetch: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
-    dpop: options.dpop,
-    holdsRedirects: (token) => !!options.dpop || (!!token && !platformStripsToken),
-    log:
+    getFetch_: (plain) => (plain || !options.dpop ? options.fetch ?? globalThis.fetch : (signing ??= options.dpop.bind(options.fetch))),
+    dpop_: options.dpop,
+    holdsRedirects_: (token) => !!options.dpop || (!!token && !platformStripsToken),
+    log_:
       typeof debug === 'function'
         ? (message, detail) => callSafely(debug, { ...detail, message } as DebugEntry)
         : debug

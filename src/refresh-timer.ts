@@ -5,9 +5,9 @@ const WAKE_EVENTS = ['focus', 'online', 'pageshow', 'visibilitychange'] as const
 
 export interface RefreshTimer {
   /** Calls `onDue` at `at` (epoch ms), replacing any earlier schedule; `null` cancels. */
-  schedule(at: number | null): void;
+  schedule_(at: number | null): void;
   /** Cancels for good: a refresh that lands after `dispose()` must not re-arm it. */
-  dispose(): void;
+  dispose_(): void;
 }
 
 /**
@@ -47,8 +47,8 @@ export function createRefreshTimer(onDue: () => void): RefreshTimer {
   };
 
   return {
-    schedule,
-    dispose() {
+    schedule_: schedule,
+    dispose_() {
       schedule(null);
       disposed = true;
     },

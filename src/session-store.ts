@@ -24,16 +24,16 @@ export const isDue = (grant: Grant<unknown>): boolean => grant.refreshAt !== nul
 export const isExpired = (grant: Grant<unknown>): boolean => grant.expiresAt !== null && Date.now() >= grant.expiresAt;
 
 export interface SessionStore<TUser> {
-  getState(): AuthState<TUser>;
-  subscribe(listener: (state: AuthState<TUser>) => void): () => void;
-  grant(): Grant<TUser> | null;
+  getState_(): AuthState<TUser>;
+  subscribe_(listener: (state: AuthState<TUser>) => void): () => void;
+  grant_(): Grant<TUser> | null;
   /** Bumped whenever a session begins or ends, so late answers to older requests can be recognised. */
-  epoch(): number;
+  epoch_(): number;
   /** Holds `grant`: the token of a new session (login, register, another tab's login) or the current one's new token. */
-  hold(grant: Grant<TUser>, newSession: boolean): void;
+  hold_(grant: Grant<TUser>, newSession: boolean): void;
   /** Drops the token; returns whether a session was live (so `logout` fires once per session). */
-  end(): boolean;
-  clear(): void;
+  end_(): boolean;
+  clear_(): void;
 }
 
 export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUser> {
@@ -45,25 +45,25 @@ export function createSessionStore<TUser>(queue: NotifyQueue): SessionStore<TUse
   const setState = (next: AuthState<TUser>) => {
     if (next.status === state.status && next.user === state.user && next.expiresAt === state.expiresAt) return;
     state = next; // A new object only on a real change: React's useSyncExternalStore relies on that.
-    changes.emit('state', next);
+    changes.emit_('state', next);
   };
   return {
-    getState: () => state,
-    subscribe: (listener) => changes.on('state', listener),
-    grant: () => grant,
-    epoch: () => epoch,
-    hold(next, newSession) {
+    getState_: () => state,
+    subscribe_: (listener) => changes.on_('state', listener),
+    grant_: () => grant,
+    epoch_: () => epoch,
+    hold_(next, newSession) {
       if (newSession) epoch++;
       grant = next;
       setState({ status: 'authenticated', user: next.user, expiresAt: next.expiresAt });
     },
-    end() {
+    end_() {
       const wasLive = state.status === 'authenticated';
       grant = null;
       epoch++;
       setState({ status: 'anonymous', user: null, expiresAt: null });
       return wasLive;
     },
-    clear: changes.clear,
+    clear_: changes.clear_,
   };
 }

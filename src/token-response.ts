@@ -30,11 +30,11 @@ export const isHeaderSafeToken = (token: unknown): token is string =>
 /** What reading a token answer needs of the options, as `resolveConfig` normalised them. */
 export interface GrantOptions<TUser> {
   /** True when a refresh answered `status` (and `body`) means "no session here". */
-  isRefused(status: number, body: unknown): boolean;
-  parse: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
-  refreshMarginMs: number;
-  resolveUser: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
-  dpop: DpopBinding | undefined;
+  isRefused_(status: number, body: unknown): boolean;
+  parse_: (body: unknown, context: TokenResponseContext) => TokenResponse<TUser>;
+  refreshMarginMs_: number;
+  resolveUser_: ((context: ResolveUserContext<TUser>) => TUser | null) | undefined;
+  dpop_: DpopBinding | undefined;
 }
 
 /** A 2xx answer that carries no token (a login that only sets the cookie): what it said of the user. */
@@ -64,7 +64,7 @@ export function readTokenAnswer<TUser>(
     const challenge = mfaChallenge(body);
     if (challenge) throw challenge;
   }
-  if (!ok) throw errorForStatus(call, { status, headers }, call === 'refresh' ? options.isRefused(status, body) : body);
+  if (!ok) throw errorForStatus(call, { status, headers }, call === 'refresh' ? options.isRefused_(status, body) : body);
   // No cause: the engine's SyntaxError quotes the body, which may be a bare token.
   if (!json) throw new AuthError('invalid_response', 'Token response is not JSON', { status });
   return readGrant(body, status, headers, options, call, previous);
@@ -79,7 +79,7 @@ export function readGrant<TUser>(
   body: unknown,
   status: number,
   headers: Headers,
-  { parse, refreshMarginMs, resolveUser, dpop }: GrantOptions<TUser>,
+  { parse_: parse, refreshMarginMs_: refreshMarginMs, resolveUser_: resolveUser, dpop_: dpop }: GrantOptions<TUser>,
   call: ResolveUserContext['call'],
   /** The grant this one replaces, within the same session. */
   previous: Grant<TUser> | null,

@@ -147,8 +147,12 @@ export interface AuthClientOptions<TUser = AuthUser> {
    * @default accepts `accessToken`/`access_token`, `expiresIn`/`expires_in` and `user`
    * @example (body) => ({ accessToken: body.data.jwt, expiresIn: body.data.ttl })
    * @example (body, { headers }) => ({ accessToken: headers.get('x-access-token') })
+   *
+   * Its `user` may be your `TUser` or the server's object as it came (`Record<string, unknown>`),
+   * so a recipe for a backend fits `createAuthClient<User>()`: the type argument is your word for
+   * the server's user, as it is for the JWT's claims; `resolveUser` is where to check it.
    */
-  parseTokenResponse?: ((body: unknown, context: TokenResponseContext) => TokenResponse<TUser>) | undefined;
+  parseTokenResponse?: ((body: unknown, context: TokenResponseContext) => TokenResponse<TUser> | TokenResponse) | undefined;
   /**
    * The refresh answers that mean "no session here": `restore()` resolves `null`, a live session
    * ends with `refresh_failed`. A function decides for servers that use one status for both a

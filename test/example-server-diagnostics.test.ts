@@ -1,6 +1,8 @@
 // @vitest-environment node
 // The example server explains itself (issue 9): the URL to open, SPA_ORIGINS mistakes at start,
 // and one log line per auth call and per refused origin, never a secret.
+import type { AddressInfo } from 'node:net';
+import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEMO_USER, startServer, type RunningServer } from '../examples/server/index.mjs';
 import { browserUrl, parseOrigins } from '../examples/server/origins.mjs';
@@ -49,13 +51,14 @@ describe('one log line per auth call and per refused origin', () => {
     lines.length = 0;
   });
 
-  const post = (path: string, init: { body?: unknown; cookie?: string; origin?: string } = {}) =>
+  const post = (path: string, init: { body?: unknown; cookie?: string; origin?: string; fetchSite?: string } = {}) =>
     fetch(`${server.url}${path}`, {
       method: 'POST',
       headers: {
         ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         ...(init.cookie ? { Cookie: init.cookie } : {}),
         ...(init.origin ? { Origin: init.origin } : {}),
+        ...(init.fetchSite ? { 'Sec-Fetch-Site': init.fetchSite } : {}),
       },
       ...(init.body ? { body: JSON.stringify(init.body) } : {}),
     });
@@ -100,6 +103,12 @@ describe('one log line per auth call and per refused origin', () => {
     expect(lines).toEqual(['auth: POST /auth/logout 204']);
   });
 
+  it('logs a real refusal even when the page is on the same site', async () => {
+    // localhost:5173 → this server's port: another origin, so CORS applies and the browser says so.
+    await post('/auth/logout', { origin: 'http://localhost:3000', fetchSite: 'same-site' });
+    expect(lines).toEqual([`cors: refused origin http://localhost:3000 (POST /auth/logout): not in SPA_ORIGINS (${SPA})`, 'auth: POST /auth/logout 204']);
+  });
+
   it('logs nothing without a log function', async () => {
     const quiet = await startServer({ port: 0 });
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((name) => vi.spyOn(console, name));
@@ -109,6 +118,48 @@ describe('one log line per auth call and per refused origin', () => {
     } finally {
       await quiet.close();
     }
+  });
+});
+
+describe('behind a Vite dev-server proxy (the README\'s development set-up), SPA_ORIGINS empty', () => {
+  const lines: string[] = [];
+  let auth: RunningServer;
+  let vite: ViteDevServer;
+  let pageOrigin: string;
+  beforeAll(async () => {
+    auth = await startServer({ port: 0, log: (line) => lines.push(line) });
+    const target = `http://127.0.0.1:${auth.port}`;
+    // As the README's vite.config.ts: the string form, which rewrites Host to the target's.
+    vite = await createViteServer({ configFile: false, logLevel: 'silent', server: { port: 0, host: '127.0.0.1', proxy: { '/auth': target }, watch: null } });
+    await vite.listen();
+    pageOrigin = `http://localhost:${(vite.httpServer!.address() as AddressInfo).port}`;
+  }, 30_000);
+  afterAll(async () => {
+    await vite?.close();
+    await auth?.close();
+  });
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  /** A POST as a browser sends it from a page on the dev server: Origin is the page's, and it calls its own origin. */
+  const proxiedPost = (path: string, body?: unknown) =>
+    fetch(`${pageOrigin.replace('localhost', '127.0.0.1')}${path}`, {
+      method: 'POST',
+      headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-origin', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+
+  it('signs in and out through the proxy without calling the page refused', async () => {
+    const login = await proxiedPost('/auth/login', DEMO_USER);
+    expect(login.status).toBe(200);
+    expect((await proxiedPost('/auth/logout')).status).toBe(204);
+    expect(lines.filter((line) => !line.startsWith('cookies:'))).toEqual([`auth: POST /auth/login 200 ${DEMO_USER.email}`, 'auth: POST /auth/logout 204']);
+  });
+
+  it('still names a page on another origin that calls the server directly', async () => {
+    await fetch(`${auth.url}/auth/logout`, { method: 'POST', headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-site' } });
+    expect(lines).toEqual([`cors: refused origin ${pageOrigin} (POST /auth/logout): SPA_ORIGINS is empty`, 'auth: POST /auth/logout 204']);
   });
 });
 

@@ -1,6 +1,7 @@
 // @vitest-environment node
 // Node, with no window or document: the mock server must not need them.
 import { decodeJwt, jwtVerify } from 'jose';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
@@ -65,7 +66,9 @@ describe('createAuthServer options', () => {
       endpoints: { mfa: '/auth/2fa', mfaEnroll: '/account/2fa/setup', sessions: '/account/devices' },
       users,
     });
-    server.use(...auth.handlers);
+    // After the mock's handlers, one for whatever they leave unanswered (MSW would print an error).
+    const unanswered = HttpResponse.json({ error: 'no_mock_handler' }, { status: 404 });
+    server.use(...auth.handlers, http.all('https://api.example.com/*', () => unanswered.clone()));
     const { accessToken } = (await (await login('https://api.example.com/auth/login')).json()) as { accessToken: string };
     const bearer = { Authorization: `Bearer ${accessToken}` };
 
@@ -75,7 +78,8 @@ describe('createAuthServer options', () => {
     expect(((await devices.json()) as { sessions: unknown[] }).sessions).toHaveLength(1);
     expect((await fetch('https://api.example.com/auth/2fa', { method: 'POST', body: '{}' })).status).toBe(400);
     // A renamed endpoint leaves nothing at its default path.
-    await expect(fetch('https://api.example.com/auth/sessions', { headers: bearer })).rejects.toThrow();
+    const old = await fetch('https://api.example.com/auth/sessions', { headers: bearer });
+    expect(await old.json()).toEqual({ error: 'no_mock_handler' });
   });
 
   test('widens the cookie path to the directory that login, refresh and logout share', async () => {

@@ -329,12 +329,15 @@ export function createAuthApp(options = {}) {
 
   /**
    * A page on another origin that CORS will refuse says so in the log: the browser only tells
-   * its app "network error". Same-origin pages (STATIC_DIR) send Origin too and are fine.
+   * its app "network error". Same-origin pages (STATIC_DIR) send Origin too and are fine, and so
+   * are pages behind a dev-server proxy: their Origin is the proxy's, not this Host, but the
+   * browser called its own origin (`Sec-Fetch-Site: same-origin`), so no CORS applies.
    * @param {import('./http.mjs').Req} req @param {string} pathname
    */
   function logRefusedOrigin(req, pathname) {
     const { origin, host } = req.headers;
-    if (!log || !origin || allowedOrigins.includes(origin) || origin === `http://${host}` || origin === `https://${host}`) return;
+    const sameOrigin = origin === `http://${host}` || origin === `https://${host}` || req.headers['sec-fetch-site'] === 'same-origin';
+    if (!log || !origin || allowedOrigins.includes(origin) || sameOrigin) return;
     const method = req.headers['access-control-request-method'] ?? req.method;
     log(`cors: refused origin ${origin} (${method} ${pathname}): ${refusedOriginHint(origin, allowedOrigins)}`);
   }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTotp } from 'tokenkeeper/msw';
-import { accountShown, button, DEMOS, hasText, heading, lines, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
+import { accountShown, button, DEMOS, hasText, heading, lines, poll, prepareDemos, signIn, startDemoSite, type DemoSite } from './demo-driver';
 import { describeEngine, type Browser, type Tab } from './engines';
 
 // The demos' second factor: turned on from the account page (secret and QR code, confirmed with a
-// code), then asked for at the next sign-in, where a wrong code is refused and the right one signs in.
+// code), then asked for at the next sign-in, where the code that just confirmed is refused as used
+// (each code works once: issue 20), a wrong code is refused, and a fresh one signs in.
 
 const STEP_MS = 30_000;
 
@@ -15,6 +16,8 @@ const STEP_MS = 30_000;
 function authenticator(secret: string) {
   const spent = new Set<number>();
   return {
+    /** The code it handed out last. */
+    last: '',
     async code(): Promise<string> {
       for (;;) {
         const now = Date.now();
@@ -24,7 +27,9 @@ function authenticator(secret: string) {
         const fresh = [step + 1, step, ...(left > 3_000 ? [step - 1] : [])].find((candidate) => !spent.has(candidate));
         if (fresh !== undefined) {
           spent.add(fresh);
-          return generateTotp(secret, fresh * STEP_MS);
+          // The first code is the next step's (none spent yet): it stays valid for 30 s at least.
+          this.last = await generateTotp(secret, fresh * STEP_MS);
+          return this.last;
         }
         await new Promise((resolve) => setTimeout(resolve, left)); // the next step brings fresh codes
       }
@@ -76,11 +81,16 @@ describeEngine('the demos: two-factor', () => {
       ]);
     });
 
-    it('asks for the code at the next sign-in, refuses a wrong one, and signs in with the right one', async () => {
+    it('asks for the code at the next sign-in, refuses the one just used and a wrong one, and signs in with a fresh one', async () => {
       await page.click(button('Log out'));
       await signIn(page);
       await page.waitForElement(heading('Two-factor code'));
       expect(await page.count({ testId: 'me-email' })).toBe(0); // the password alone signed nobody in
+
+      // The code that turned two-factor on, still on the app's screen: spent, and the page says so.
+      await page.fill(codeField, app.last);
+      await page.click(button('Verify'));
+      await expect.poll(() => page.text({ role: 'alert' }), poll).toMatch(/^This code was just used; wait for the next one \(in \d+ s\)\.$/);
 
       await page.fill(codeField, await app.wrongCode());
       await page.click(button('Verify'));
@@ -94,6 +104,7 @@ describeEngine('the demos: two-factor', () => {
       const story = await lines(page);
       expect(story.slice(story.indexOf('logout signed out (user)') + 1)).toEqual([
         'mfa password right; the account asks for a second factor (POST /auth/login → 401 mfa_required)',
+        'mfa second factor: code refused, already used (POST /auth/mfa/verify → 401)',
         'mfa second factor: code refused (POST /auth/mfa/verify → 401)',
         'mfa second factor: code accepted (POST /auth/mfa/verify → 200)',
         'login signed in as demo@example.com',

@@ -56,14 +56,18 @@ function idleTab(auth: AuthClient, options: Omit<IdleTimeoutOptions, 'target'>):
 
 /**
  * `count` tabs signed in by a login in the first, each then counting with `options`. The login runs
- * on real timers: the client holds its Web Lock a moment after each call, on a timer of its own.
+ * on real timers: the other tabs hear of it over the channel, and the Web Lock is let go on its own time.
  */
 async function signedInTabs(count: number, options: Omit<IdleTimeoutOptions, 'target'>): Promise<Tab[]> {
   vi.useRealTimers();
   const clients = Array.from({ length: count }, () => world.client({ crossTab: true }));
   await Promise.all(clients.map((client) => client.restore())); // page load: anonymous and listening
   await clients[0]!.login(USER);
-  await new Promise((resolve) => realSetTimeout(resolve, 100)); // delivered, and the lock let go
+  // Delivered to every tab, and the lock let go: waited for as such, as a loaded machine may take a while.
+  await vi.waitFor(() => {
+    for (const client of clients) expect(client.getState().status).toBe('authenticated');
+    expect(locks.busy).toBe(false);
+  }, { timeout: 5_000 });
   useFakeTimers();
   const tabs = clients.map((client) => idleTab(client, options));
   for (const tab of tabs) expect(tab.auth.getState().status).toBe('authenticated');
@@ -267,6 +271,26 @@ describe('across tabs', () => {
     for (const tab of [a!, b!]) expect(tab.auth.getState().status).toBe('authenticated');
     await pass(2 * S);
     for (const tab of [a!, b!]) expect(tab.events).toEqual(['warning:10', 'logout:idle']);
+    expect(world.auth.stats.logouts).toBe(1);
+  });
+
+  // With a short timeout (timeout − warning under the 5 s sharing window), activity told at the
+  // window's end can arrive while its own deadline is already inside the warning: the warning stands,
+  // with the later deadline, and no `active` is fired just before the next `warning` (a banner flicker).
+  it('activity told late that still leaves the deadline inside the warning moves the deadline without an active', async () => {
+    const [a, b] = await signedInTabs(2, { timeout: 8, warning: 6 });
+    await pass(1 * S);
+    act(a!); // 1 s: told at once; both tabs warn at 3 s for 9 s
+    await pass(2.5 * S);
+    act(a!); // 3.5 s: cancels A's warning; told to B when the window ends, at 6 s
+    await pass(2.5 * S);
+    expect(a!.events).toEqual(['warning:6', 'active', 'warning:6']); // its own 3.5 s + 2 s
+    expect(b!.events).toEqual(['warning:6', 'warning:5.5']); // 6 s: from 3.5 s the deadline is 11.5 s
+    await pass(5.4 * S);
+    for (const tab of [a!, b!]) expect(tab.auth.getState().status).toBe('authenticated');
+    await pass(0.2 * S);
+    expect(a!.events).toEqual(['warning:6', 'active', 'warning:6', 'logout:idle']);
+    expect(b!.events).toEqual(['warning:6', 'warning:5.5', 'logout:idle']);
     expect(world.auth.stats.logouts).toBe(1);
   });
 

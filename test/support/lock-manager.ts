@@ -41,6 +41,10 @@ export function createLockManager() {
     get granted() {
       return granted;
     },
+    /** Whether any lock is held or waited for: a test waits for calm by this, not by a fixed time. */
+    get busy() {
+      return [...queues.values()].some((queue) => queue.length > 0);
+    },
   };
 }
 

@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { isAuthError } from 'tokenkeeper';
 import { useAuth } from 'tokenkeeper/react';
 import { auth } from './auth';
+import { codeUsedText } from './code-text'; // demo-only
+import { story } from './story'; // demo-only
 
 /** The login's second step: the code from the user's authenticator app, for the challenge `mfaToken`. */
 export function MfaStep({ mfaToken, onRestart }: { mfaToken: string; onRestart: (why: string) => void }) {
@@ -19,6 +21,7 @@ export function MfaStep({ mfaToken, onRestart }: { mfaToken: string; onRestart: 
       // The challenge expired (5 minutes) or had too many wrong codes: back to the password.
       if (code === 'unauthorized') return onRestart('That sign-in expired. Please sign in again.');
       setError(code === 'invalid_credentials' ? 'Wrong code. Try the one your app shows now.' : 'Could not check the code. Try again.');
+      if (code === 'invalid_credentials' && story.codeReplayed()) setError(codeUsedText()); // demo-only: the server said `reason: 'replayed'`
       form.reset();
     }
   }

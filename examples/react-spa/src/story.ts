@@ -36,6 +36,8 @@ let client: AuthClient<unknown> | undefined;
 /** The API request whose 401 the next refresh answers, then the one to replay. */
 let refused: string | null = null;
 let replaying: string | null = null;
+/** Whether the server refused the last second-factor code as already used (`verifyMfa` only says `invalid_credentials`). */
+let codeReplayed = false;
 
 function changed() {
   for (const listener of listeners) listener();
@@ -64,8 +66,13 @@ function tellRefresh(pageLoad: boolean, status: number | null) {
 /** A second-factor or device call, or a login that asks for a second factor. */
 async function tellAccountCall(line: string, response: Response) {
   const told = accountCalls[line];
-  if (told) add(told[0], `${response.ok ? told[1] : told[2]} (${line} → ${response.status})`);
-  else if (line === 'POST /auth/login' && response.status === 401) {
+  if (told) {
+    // A spent second-factor code: its refusal says so in `reason`, which verifyMfa's AuthError does not carry.
+    const body = told[0] === 'mfa' && !response.ok ? ((await response.clone().json().catch(() => null)) as { reason?: unknown } | null) : null;
+    const replayed = body?.reason === 'replayed';
+    if (told[0] === 'mfa') codeReplayed = replayed;
+    add(told[0], `${response.ok ? told[1] : told[2]}${replayed ? ', already used' : ''} (${line} → ${response.status})`);
+  } else if (line === 'POST /auth/login' && response.status === 401) {
     const body = (await response.clone().json().catch(() => null)) as { mfaToken?: unknown } | null;
     if (body?.mfaToken) add('mfa', `password right; the account asks for a second factor (${line} → 401 mfa_required)`);
   }
@@ -74,6 +81,8 @@ async function tellAccountCall(line: string, response: Response) {
 export const story = {
   entries: () => entries,
   notice: () => notice,
+  /** Whether the last second-factor code the server refused had been used already (its answer's `reason: 'replayed'`). */
+  codeReplayed: () => codeReplayed,
   subscribe(listener: () => void) {
     listeners.add(listener);
     return () => void listeners.delete(listener);

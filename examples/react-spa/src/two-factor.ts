@@ -4,6 +4,7 @@
 import { isAuthError } from 'tokenkeeper';
 import { renderSVG } from 'uqr';
 import { auth } from './auth';
+import { codeUsedText } from './code-text';
 
 /** What enrolling answers: the secret for the authenticator app, and the same as an otpauth:// URL. */
 export interface Enrollment {
@@ -22,7 +23,8 @@ async function send(method: 'GET' | 'POST', path: string, body?: { code: string 
   const json = body ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {};
   const response = await auth.authFetch(path, { method, ...json });
   if (response.ok) return response;
-  const { error } = (await response.json().catch(() => ({}))) as { error?: unknown };
+  const { error, reason } = (await response.json().catch(() => ({}))) as { error?: unknown; reason?: unknown };
+  if (reason === 'replayed') throw new Refused(codeUsedText());
   throw new Refused(refusals[String(error)] ?? `The server refused (${response.status} ${String(error ?? '')}).`);
 }
 
