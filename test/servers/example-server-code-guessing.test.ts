@@ -4,7 +4,8 @@
 // try is taken in one atomic store operation before its code is checked, so parallel guesses split
 // over instances cannot all pass the check. A locked account is 429 + Retry-After.
 import { describe, expect, it } from 'vitest';
-import { call, mfaUsers, otherThan, sessionOf, useServers, type Servers } from '../example-server-calls';
+import { mfaUsers, otherThan, useServers, type Servers } from './example-fixture';
+import { call, sessionOf } from './http.mjs';
 import { describeWithRedis } from '../support/redis';
 
 describe('one instance, memory store', () => {

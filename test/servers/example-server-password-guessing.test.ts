@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../examples/server/index.mjs';
-import { call, login, otherThan, sessionOf, useServers } from '../example-server-calls';
+import { otherThan, useServers } from './example-fixture';
+import { call, login, sessionOf } from './http.mjs';
 import { describeWithRedis } from '../support/redis';
 import type { RedisServer } from '../support/redis-server.mjs';
 import { startServerProcess } from '../support/server-process.mjs';

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { call, cookieOf, login, refresh, sessionOf, START, useServers, type Servers, type Session } from '../example-server-calls';
+import { START, useServers, type Servers } from './example-fixture';
+import { call, cookieOf, login, refresh, sessionOf, type Session } from './http.mjs';
 import { describeWithRedis } from '../support/redis';
 
 interface Listed {

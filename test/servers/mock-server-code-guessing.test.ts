@@ -4,18 +4,19 @@
 // is checked, so parallel guesses cannot all pass the check. A locked account is 429 + Retry-After.
 import { describe, expect, test } from 'vitest';
 import { createAuthServer, generateTotp } from 'tokenkeeper/msw';
-import { API, call, login, sessionOf, useMockServer } from '../mock-server-client';
+import { API, MOCK, useMockServer } from './mock-fixture';
+import { call, login, sessionOf } from './http.mjs';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const BOB = { email: 'bob@example.com', password: 'builder-123', totpSecret: SECRET };
 const { auth, clock, server } = useMockServer({ users: [BOB] });
 
 async function challenge(): Promise<string> {
-  const res = await login(BOB.email, BOB.password);
+  const res = await login(MOCK, BOB.email, BOB.password);
   expect(res.status).toBe(401);
   return ((await res.json()) as { mfaToken: string }).mfaToken;
 }
-const verify = (mfaToken: string, code: string): Promise<Response> => call('POST', '/auth/mfa/verify', { body: { mfaToken, code } });
+const verify = (mfaToken: string, code: string): Promise<Response> => call(MOCK, 'POST', '/auth/mfa/verify', { body: { mfaToken, code } });
 const right = (): Promise<string> => generateTotp(SECRET, clock.now);
 const wrong = async (): Promise<string> => ((await right()) === '000000' ? '111111' : '000000');
 
@@ -70,8 +71,8 @@ describe('wrong codes count per account, across challenges', () => {
   test('codes tried on disable share the budget: an access token cannot guess more by switching endpoints', async () => {
     const { token } = await sessionOf(await verify(await challenge(), await right()));
     clock.now += 30_000; // past the signing-in code's window
-    for (let i = 0; i < 5; i++) expect((await call('POST', '/auth/mfa/disable', { token, body: { code: await wrong() } })).status).toBe(422);
-    const disable = await call('POST', '/auth/mfa/disable', { token, body: { code: await right() } });
+    for (let i = 0; i < 5; i++) expect((await call(MOCK, 'POST', '/auth/mfa/disable', { token, body: { code: await wrong() } })).status).toBe(422);
+    const disable = await call(MOCK, 'POST', '/auth/mfa/disable', { token, body: { code: await right() } });
     expect(disable.status).toBe(429);
     expect(disable.headers.get('Retry-After')).toBe('900');
     expect((await verify(await challenge(), await right())).status).toBe(429);

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createAuthServer, generateTotp } from 'tokenkeeper/msw';
-import { call, cookieOf, login, refresh, sessionOf, useMockServer } from '../mock-server-client';
+import { MOCK, useMockServer } from './mock-fixture';
+import { call, cookieOf, login, refresh, sessionOf } from './http.mjs';
 
 const BOB_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // RFC 6238's "12345678901234567890"
 const DAVE_SECRET = 'JBSWY3DPEHPK3PXP';
@@ -24,11 +25,11 @@ interface Challenge {
 }
 
 async function challenge(email = 'bob@example.com', password = 'builder-123'): Promise<string> {
-  const res = await login(email, password);
+  const res = await login(MOCK, email, password);
   expect(res.status).toBe(401);
   return ((await res.json()) as Challenge).mfaToken;
 }
-const verify = (body: unknown): Promise<Response> => call('POST', '/auth/mfa/verify', { body });
+const verify = (body: unknown): Promise<Response> => call(MOCK, 'POST', '/auth/mfa/verify', { body });
 const code = (secret = BOB_SECRET, at = clock.now): Promise<string> => generateTotp(secret, at);
 
 describe('generateTotp', () => {
@@ -57,7 +58,7 @@ describe('generateTotp', () => {
 
 describe('login of a user with a second factor', () => {
   test('answers 401 mfa_required with a challenge, and no session', async () => {
-    const res = await login('bob@example.com', 'builder-123');
+    const res = await login(MOCK, 'bob@example.com', 'builder-123');
 
     expect(res.status).toBe(401);
     expect(res.headers.get('Cache-Control')).toBe('no-store');
@@ -67,7 +68,7 @@ describe('login of a user with a second factor', () => {
   });
 
   test('a wrong password still answers invalid_credentials, never a challenge', async () => {
-    const res = await login('bob@example.com', 'wrong-password');
+    const res = await login(MOCK, 'bob@example.com', 'wrong-password');
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'invalid_credentials' });
   });
@@ -78,8 +79,8 @@ describe('login of a user with a second factor', () => {
 
     expect(session.user).toEqual({ id: 'u2', email: 'bob@example.com' });
     expect(session.cookie).not.toBe('');
-    expect((await refresh(session.cookie)).status).toBe(200);
-    expect((await call('GET', '/me', { token: session.token })).status).toBe(200);
+    expect((await refresh(MOCK, session.cookie)).status).toBe(200);
+    expect((await call(MOCK, 'GET', '/me', { token: session.token })).status).toBe(200);
     expect(auth.stats.logins).toBe(1);
   });
 
@@ -157,7 +158,7 @@ describe('refused challenges and codes', () => {
     const [header, payload, signature] = mfaToken.split('.') as [string, string, string];
     const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
     const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const alice = await sessionOf(await login('alice@example.com', 'wonderland'));
+    const alice = await sessionOf(await login(MOCK, 'alice@example.com', 'wonderland'));
     const forged = [
       `${header}.${encode({ ...claims, sub: 'u3' })}.${signature}`, // Dave's account, Bob's signature
       `${header}.${encode({ ...claims, exp: Number(claims['exp']) + 3600 })}.${signature}`,
@@ -172,8 +173,8 @@ describe('refused challenges and codes', () => {
       expect(await res.json()).toEqual({ error: 'invalid_mfa_token' });
     }
     // And a challenge is not an access token.
-    expect((await call('GET', '/me', { token: mfaToken })).status).toBe(401);
-    expect((await call('GET', '/auth/sessions', { token: mfaToken })).status).toBe(401);
+    expect((await call(MOCK, 'GET', '/me', { token: mfaToken })).status).toBe(401);
+    expect((await call(MOCK, 'GET', '/auth/sessions', { token: mfaToken })).status).toBe(401);
     expect((await verify({ mfaToken, code: await code() })).status).toBe(200);
   });
 
@@ -226,9 +227,9 @@ describe('refused challenges and codes', () => {
 
 describe('enrol, confirm, disable', () => {
   async function alice() {
-    return sessionOf(await login('alice@example.com', 'wonderland'));
+    return sessionOf(await login(MOCK, 'alice@example.com', 'wonderland'));
   }
-  const post = (path: string, token: string, body?: unknown) => call('POST', path, { token, body });
+  const post = (path: string, token: string, body?: unknown) => call(MOCK, 'POST', path, { token, body });
 
   test('enrol answers a secret and its otpauth URL; confirm turns login into a challenge', async () => {
     const { token } = await alice();
@@ -241,12 +242,12 @@ describe('enrol, confirm, disable', () => {
     expect(url.host).toBe('totp');
     expect(decodeURIComponent(url.pathname)).toBe('/api.example.com:alice@example.com');
     expect(Object.fromEntries(url.searchParams)).toEqual({ secret, issuer: 'api.example.com', algorithm: 'SHA1', digits: '6', period: '30' });
-    expect(await (await call('GET', '/auth/mfa', { token })).json()).toEqual({ enabled: false, pending: true });
+    expect(await (await call(MOCK, 'GET', '/auth/mfa', { token })).json()).toEqual({ enabled: false, pending: true });
     // Not on until confirmed: a lost secret cannot lock the user out.
-    expect((await login('alice@example.com', 'wonderland')).status).toBe(200);
+    expect((await login(MOCK, 'alice@example.com', 'wonderland')).status).toBe(200);
 
     expect((await post('/auth/mfa/confirm', token, { code: await generateTotp(secret, clock.now) })).status).toBe(204);
-    expect(await (await call('GET', '/auth/mfa', { token })).json()).toEqual({ enabled: true, pending: false });
+    expect(await (await call(MOCK, 'GET', '/auth/mfa', { token })).json()).toEqual({ enabled: true, pending: false });
     const mfaToken = await challenge('alice@example.com', 'wonderland');
     clock.now += 30_000; // the confirming code is spent
     expect((await verify({ mfaToken, code: await generateTotp(secret, clock.now) })).status).toBe(200);
@@ -263,7 +264,7 @@ describe('enrol, confirm, disable', () => {
     expect(await replayed.json()).toEqual({ error: 'invalid_code', attemptsLeft: 3, reason: 'replayed' });
     clock.now += 30_000;
     expect((await post('/auth/mfa/disable', token, { code: await code() })).status).toBe(204);
-    expect((await login('bob@example.com', 'builder-123')).status).toBe(200);
+    expect((await login(MOCK, 'bob@example.com', 'builder-123')).status).toBe(200);
     expect((await post('/auth/mfa/disable', token, { code: await code() })).status).toBe(409);
   });
 
@@ -276,7 +277,7 @@ describe('enrol, confirm, disable', () => {
     const locked = await post('/auth/mfa/confirm', token, { code: right });
     expect(locked.status).toBe(429);
     expect(await locked.json()).toEqual({ error: 'too_many_attempts' });
-    expect(await (await call('GET', '/auth/mfa', { token })).json()).toEqual({ enabled: false, pending: true });
+    expect(await (await call(MOCK, 'GET', '/auth/mfa', { token })).json()).toEqual({ enabled: false, pending: true });
   });
 
   test('refuses the wrong state, a bad body and a missing or signed-out token', async () => {
@@ -287,13 +288,13 @@ describe('enrol, confirm, disable', () => {
     for (const body of [undefined, { code: 123456 }, 'nope']) expect((await post('/auth/mfa/confirm', token, body)).status).toBe(400);
 
     for (const path of ['/auth/mfa/enroll', '/auth/mfa/confirm', '/auth/mfa/disable']) {
-      const res = await call('POST', path, { body: { code: '123456' } });
+      const res = await call(MOCK, 'POST', path, { body: { code: '123456' } });
       expect(res.status).toBe(401);
       expect(res.headers.get('WWW-Authenticate')).toBe('Bearer error="invalid_token"');
     }
-    expect((await call('GET', '/auth/mfa')).status).toBe(401);
+    expect((await call(MOCK, 'GET', '/auth/mfa')).status).toBe(401);
     // A device signed out elsewhere keeps a valid access token, but no say over the account.
-    await call('POST', '/auth/logout', { cookie });
+    await call(MOCK, 'POST', '/auth/logout', { cookie });
     expect((await post('/auth/mfa/enroll', token)).status).toBe(401);
   });
 
@@ -307,8 +308,8 @@ describe('enrol, confirm, disable', () => {
 
     auth.reset();
 
-    expect((await login('bob@example.com', 'builder-123')).status).toBe(401);
-    expect((await login('alice@example.com', 'wonderland')).status).toBe(200);
-    expect(cookieOf(await login('alice@example.com', 'wonderland'))).not.toBe('');
+    expect((await login(MOCK, 'bob@example.com', 'builder-123')).status).toBe(401);
+    expect((await login(MOCK, 'alice@example.com', 'wonderland')).status).toBe(200);
+    expect(cookieOf(await login(MOCK, 'alice@example.com', 'wonderland'))).not.toBe('');
   });
 });

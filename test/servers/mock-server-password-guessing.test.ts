@@ -4,13 +4,14 @@
 // each counted before the password is checked. Over a limit: 429 + Retry-After.
 import { describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
-import { API, call, login, sessionOf, useMockServer } from '../mock-server-client';
+import { API, MOCK, useMockServer } from './mock-fixture';
+import { call, login, sessionOf } from './http.mjs';
 
 const ALICE = { email: 'alice@example.com', password: 'wonderland' };
 const { auth, clock, server } = useMockServer({ users: [ALICE] });
 
 const attempt = (email: string, password: string, address?: string): Promise<Response> =>
-  call('POST', '/auth/login', { body: { email, password }, ...(address ? { headers: { 'X-Forwarded-For': address } } : {}) });
+  call(MOCK, 'POST', '/auth/login', { body: { email, password }, ...(address ? { headers: { 'X-Forwarded-For': address } } : {}) });
 
 /** Each answer as `<status> <error>`, and the Retry-After of the 429s. */
 async function shapes(answers: Response[]): Promise<string[]> {
@@ -26,7 +27,7 @@ describe('password guessing', () => {
     expect(seen.slice(0, 10)).toEqual(Array(10).fill('401 invalid_credentials null'));
     expect(seen.slice(10)).toEqual(Array(30).fill('429 too_many_attempts 900'));
 
-    const last = await login(ALICE.email, ALICE.password);
+    const last = await login(MOCK, ALICE.email, ALICE.password);
     expect(last.status).toBe(429);
     expect(last.headers.get('Retry-After')).toBe('900');
     expect(last.headers.getSetCookie()).toEqual([]);
@@ -73,14 +74,14 @@ describe('password guessing', () => {
   test('the lock lasts its window on the server clock; reset() clears it at once', async () => {
     await Promise.all(wrongs(10, ALICE.email));
     clock.now += 899_000;
-    expect((await login(ALICE.email, ALICE.password)).headers.get('Retry-After')).toBe('1');
+    expect((await login(MOCK, ALICE.email, ALICE.password)).headers.get('Retry-After')).toBe('1');
     clock.now += 1_000;
-    await sessionOf(await login(ALICE.email, ALICE.password));
+    await sessionOf(await login(MOCK, ALICE.email, ALICE.password));
 
     await Promise.all(wrongs(10, ALICE.email));
-    expect((await login(ALICE.email, ALICE.password)).status).toBe(429);
+    expect((await login(MOCK, ALICE.email, ALICE.password)).status).toBe(429);
     auth.reset();
-    await sessionOf(await login(ALICE.email, ALICE.password));
+    await sessionOf(await login(MOCK, ALICE.email, ALICE.password));
   });
 
   test('limits.passwordsPerAccount, passwordsPerAddress and window set the budgets; Infinity turns one off', async () => {
@@ -92,6 +93,6 @@ describe('password guessing', () => {
     const open = createAuthServer({ baseUrl: API, users: [ALICE], limits: { passwordsPerAccount: Infinity, passwordsPerAddress: Infinity } });
     server.use(...open.handlers);
     expect((await Promise.all(wrongs(30, ALICE.email))).map((res) => res.status)).toEqual(Array(30).fill(401));
-    await sessionOf(await login(ALICE.email, ALICE.password));
+    await sessionOf(await login(MOCK, ALICE.email, ALICE.password));
   });
 });
