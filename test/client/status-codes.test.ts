@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { isAuthError, type AuthClient, type AuthError } from 'tokenkeeper';
 import { API, setupWorld, USER } from '../support/world';
 
-// The status table of the README is the source of truth: the same table is AuthErrorCode's
-// TSDoc, and the client must answer every cell of it.
+// The status table of the docs (docs/errors.md) is the source of truth: the same table is
+// AuthErrorCode's TSDoc, and the client must answer every cell of it.
 const world = setupWorld();
 
 const CALLS = ['login', 'register', 'refresh', 'logout', 'verifyMfa'] as const;
@@ -48,18 +48,18 @@ async function codeFor(client: AuthClient, call: Call): Promise<string> {
 const read = (path: string) => readFileSync(join(import.meta.dirname, path), 'utf8');
 
 describe('the status table', () => {
-  it('is the same in the README and the TSDoc, and the client answers every cell of it', async () => {
-    const readme = parseTable(read('../../README.md'));
-    expect(parseTable(read('../../src/errors.ts'))).toEqual(readme);
+  it('is the same in the docs and the TSDoc, and the client answers every cell of it', async () => {
+    const documented = parseTable(read('../../docs/errors.md'));
+    expect(parseTable(read('../../src/errors.ts'))).toEqual(documented);
 
     const actual: Record<string, string> = {};
-    for (const key of Object.keys(readme)) {
+    for (const key of Object.keys(documented)) {
       const [call, status] = key.split(' ') as [Call, string];
       world.server.use(
         http.post(`${API}/auth/${PATHS[call]}`, () => HttpResponse.json({ error: 'x' }, { status: Number(status) })),
       );
       actual[key] = await codeFor(world.client(), call);
     }
-    expect(actual).toEqual(readme);
+    expect(actual).toEqual(documented);
   });
 });
