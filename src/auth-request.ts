@@ -77,7 +77,7 @@ function secondsToWait(value: string | null): number | undefined {
   return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
-// The status table of the README and of AuthErrorCode's TSDoc; test/status-codes.test.ts holds
+// The status table of docs/errors.md and of AuthErrorCode's TSDoc; test/client/status-codes.test.ts holds
 // all three together. Any status not named here is `server`.
 const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
   400: 'validation',

@@ -3,7 +3,7 @@ import { isRecord } from './is-record';
 /**
  * The JWT's claims, or `null` for an opaque token. Only the payload is read (never trusted: the
  * server verifies), so a few lines do what a library would, for a fraction of the bytes;
- * test/jwt-claims.test.ts holds them to jwt-decode's answers.
+ * test/client/jwt-claims.test.ts holds them to jwt-decode's answers.
  */
 export function decodeClaims(token: string): Record<string, unknown> | null {
   try {

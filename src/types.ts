@@ -345,7 +345,7 @@ export interface AuthClient<TUser = AuthUser> {
   readonly extension: AuthExtension;
 }
 
-/** What a module can ask of the client besides its public API. See README "Extending tokenkeeper". */
+/** What a module can ask of the client besides its public API. See docs/extending.md. */
 export interface AuthExtension {
   /**
    * The request for the auth server's endpoint `name`, as the client's own calls make it: its URL

@@ -1,5 +1,5 @@
 // The second factor: login's second step (POST /auth/mfa/verify) and a signed-in user's TOTP
-// settings (status, enrol, confirm, disable). Wire format: ../../README.md#wire-protocol.
+// settings (status, enrol, confirm, disable). Wire format: ../../docs/wire-protocol.md.
 import { HttpError, sendJson, tooManyAttempts } from './http.mjs';
 import { newSecret, otpauthUrl } from './totp.mjs';
 

@@ -7,7 +7,8 @@
 //   node test/bench/refresh-throughput.mjs      (BENCH_SECONDS=5, BENCH_SESSIONS=50)
 // Starts its own redis-server (Debian's package) on a free loopback port; nothing else is contacted.
 import { loadavg } from 'node:os';
-import { login, refresh, resetStats, totals } from '../support/example-server-client.mjs';
+import { DEMO_USER } from '../../examples/server/index.mjs';
+import { refreshResult, resetStats, signIn, totals } from '../servers/http.mjs';
 import { startRedisServer } from '../support/redis-server.mjs';
 import { startServerProcess } from '../support/server-process.mjs';
 
@@ -25,7 +26,7 @@ async function run(servers, sessions, durationMs) {
     for (let k = 0; k < 1_000_000 && performance.now() < deadline; k++) {
       const started = performance.now();
       try {
-        const result = await refresh(servers[(i + k) % servers.length], session.cookie);
+        const result = await refreshResult(servers[(i + k) % servers.length], session.cookie);
         if (result.status !== 200) throw new Error(String(result.status));
         session.cookie = result.cookie;
         latencies.push(performance.now() - started);
@@ -44,7 +45,7 @@ async function measure(label, envs) {
   const servers = await Promise.all(envs.map((env) => startServerProcess({ ...common, ...env })));
   try {
     const sessions = [];
-    for (let i = 0; i < sessionCount + 10; i++) sessions.push(await login(servers[i % servers.length]));
+    for (let i = 0; i < sessionCount + 10; i++) sessions.push(await signIn(servers[i % servers.length], DEMO_USER));
     await run(servers, sessions.splice(sessionCount), 500); // warm-up on 10 sessions of its own, not counted
     await resetStats(servers);
     const started = performance.now();

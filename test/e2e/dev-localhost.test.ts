@@ -7,7 +7,7 @@ import { accountShown, button, heading, prepareDemos, signIn } from './demo-driv
 import { describeEngine, type Browser } from './engines';
 
 // Issue 19: development in every engine, Safari's included, on plain http://localhost: `npm start`
-// (examples/start.mjs) and the README's "Your own SPA in development" (a Vite dev server proxying
+// (examples/start.mjs) and docs/development.md's "The simplest set-up: a Vite proxy" (a Vite dev server proxying
 // /auth and /api to the example server). WebKit drops a Secure cookie set over http://localhost,
 // so the example server leaves Secure off for pages on plain-http loopback hosts
 // (examples/server/dev-cookies.mjs), and says so once in its log.

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_USER } from '../../examples/server/index.mjs';
-import { attackerKey } from '../dpop-attacker';
+import { attackerKey } from '../modules/dpop-attacker';
 import { describeEngine, type Tab } from './engines';
 import { startHarness, stats, type Harness } from './harness';
 import { lastSeen } from './tap';

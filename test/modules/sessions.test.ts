@@ -8,7 +8,7 @@ import { createAuthClient, type AuthClient, type AuthClientOptions } from 'token
 import { createDpop } from 'tokenkeeper/dpop';
 import { createAuthServer } from 'tokenkeeper/msw';
 import { listSessions, revokeSession } from 'tokenkeeper/sessions';
-import { API, useMockServer } from '../mock-server-client';
+import { API, useMockServer } from '../servers/mock-fixture';
 
 const BOUND = 'https://dpop.example.com';
 const ALICE = { email: 'alice@example.com', password: 'wonderland' };

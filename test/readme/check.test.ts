@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkReadme, extractBlocks, firstDifference, withoutDemoOnly } from './check.mjs';
+import { checkPages, checkReadme, extractBlocks, firstDifference, withoutDemoOnly } from './check.mjs';
 
 // The README check (npm run check:readme) fails on what it exists to catch: a block that does not
 // type-check, and a Quick start that drifted from the demo app.
@@ -33,8 +33,8 @@ describe('the README check', () => {
     ].join('\n');
     expect(extractBlocks(markdown)).toEqual([
       { line: 7, lang: 'ts', code: 'export const a = 1;', files: ['react/auth.ts', 'vue/auth.ts'], demos: ['examples/a.ts', 'examples/b.ts'], skip: false },
-      { line: 11, lang: 'tsx', code: 'broken(', files: ['snippets/block-11.tsx'], demos: [], skip: true },
-      { line: 14, lang: 'vue', code: '<template><p /></template>', files: ['snippets/block-14.vue'], demos: [], skip: false },
+      { line: 11, lang: 'tsx', code: 'broken(', files: ['snippets/README/block-11.tsx'], demos: [], skip: true },
+      { line: 14, lang: 'vue', code: '<template><p /></template>', files: ['snippets/README/block-14.vue'], demos: [], skip: false },
     ]);
   });
 
@@ -77,5 +77,43 @@ describe('the README check', () => {
     const tsc = problems.slice(1).join('\n');
     expect(tsc).toMatch(/TEST\.md:12:\d+: error TS\d+: .*of type 'unknown'/);
     expect(tsc).toMatch(/TEST\.md:13:\d+: error TS2551: Property 'logOut' does not exist/);
+  }, 60_000);
+});
+
+describe('the check over several pages', () => {
+  it('lets a page import a named block of another page of its folder, and keeps each page\'s lines', async () => {
+    await mkdir(cache, { recursive: true });
+    const dir = await mkdtemp(join(cache, 'readme-check-pages-'));
+    dirs.push(dir);
+    const recipe = ['# A recipe', '', '<!-- readme-check: file=recipe.ts -->', `${fence}ts`, 'export const recipe = { timeout: 5000 };', fence].join('\n');
+    const usage = [
+      '# Using it',
+      '',
+      '<!-- readme-check: file=usage.ts -->',
+      `${fence}ts`,
+      "import { createAuthClient } from 'tokenkeeper';",
+      "import { recipe } from './recipe';",
+      "createAuthClient({ baseUrl: '/', ...recipe });",
+      fence,
+      '',
+      `${fence}ts`,
+      "export const port: number = 'four thousand';",
+      fence,
+    ].join('\n');
+    // An unnamed block of the same line number in another folder must not collide with this one.
+    const other = ['# Other', '', '', `${fence}ts`, 'export const fine = 1;', fence].join('\n');
+    const { problems, checked } = await checkPages({
+      pages: [
+        { name: 'docs/recipes/recipe.md', markdown: recipe },
+        { name: 'docs/recipes/usage.md', markdown: usage },
+        { name: 'docs/other.md', markdown: other },
+      ],
+      dir,
+      demos: [],
+    });
+    expect(checked).toBe(4);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/docs\/recipes\/usage\.md:11:\d+: error TS2322: Type 'string' is not assignable to type 'number'/);
+    expect(problems[0]).not.toMatch(/recipe\.md|other\.md/);
   }, 60_000);
 });

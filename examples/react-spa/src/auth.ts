@@ -10,7 +10,7 @@ export interface User {
 }
 
 export const auth = createAuthClient<User>({
-  // Your auth server, same site as this page: here the page's own origin (see "Your own SPA in development").
+  // Your auth server, same site as this page: here the page's own origin (see "Development set-up" in tokenkeeper's docs).
   baseUrl: '/',
   fetch: story.fetch, // demo-only: the event log tells what each request was for
 });

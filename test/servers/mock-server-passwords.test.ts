@@ -1,0 +1,57 @@
+// @vitest-environment node
+// The password module is internal; it is tested directly because "never stored in plain" cannot
+// be seen from outside the server.
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createAuthServer } from 'tokenkeeper/msw';
+import { hashPassword, verifyPassword } from '../../src/msw/passwords';
+
+describe('password hashing', () => {
+  test('round-trips the right password and rejects others', async () => {
+    const stored = await hashPassword('correct horse battery');
+
+    expect(await verifyPassword('correct horse battery', stored)).toBe(true);
+    expect(await verifyPassword('correct horse battery!', stored)).toBe(false);
+    expect(await verifyPassword('', stored)).toBe(false);
+  });
+
+  test('stores a salted PBKDF2-SHA256 hash, never the password', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+
+    expect(a).toMatch(/^pbkdf2-sha256\$\d+\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toContain('correct horse');
+    // A random salt per hash: equal passwords do not give equal hashes.
+    expect(a).not.toBe(b);
+  });
+
+  test('rejects a malformed stored hash instead of throwing', async () => {
+    expect(await verifyPassword('x', 'plain-text-password')).toBe(false);
+    expect(await verifyPassword('x', 'pbkdf2-sha256$0$AAAA$AAAA')).toBe(false);
+  });
+});
+
+describe('the server exposes no password', () => {
+  const API = 'https://api.example.com';
+  const auth = createAuthServer({ baseUrl: API, users: [{ email: 'alice@example.com', password: 'wonderland' }] });
+  const server = setupServer(...auth.handlers);
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => server.close());
+
+  test('in login, register, token claims or /me', async () => {
+    const post = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${API}${path}`, { method: 'POST', credentials: 'include', body: JSON.stringify(body) });
+    const login = await post('/auth/login', { email: 'alice@example.com', password: 'wonderland' });
+    const register = await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' });
+    const { accessToken } = (await login.clone().json()) as { accessToken: string };
+    const me = await fetch(`${API}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+
+    const everything = [
+      await login.text(),
+      await register.text(),
+      await me.text(),
+      atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')),
+    ].join('\n');
+    expect(everything).not.toMatch(/password|wonderland|builder-123|pbkdf2/);
+  });
+});
