@@ -11,12 +11,6 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const typesFile = `${root}src/types.ts`;
 
-/**
- * Options the page documents ahead of the types: contract 0.3, "Servers that answer their own way",
- * built on another branch. Once they are in src/types.ts they are checked like any other.
- */
-const PENDING = new Set(['isUnauthorized', 'endpoints.user']);
-
 /** The option names of AuthClientOptions (with `endpoints.<call>` for each endpoint), and the endpoint object's fields. */
 function optionsInTypes() {
   const program = ts.createProgram([typesFile], { strict: true, exactOptionalPropertyTypes: true, noEmit: true });
@@ -70,9 +64,9 @@ describe('docs/options.md against the public types', () => {
     expect(rows.filter((name, index) => rows.indexOf(name) !== index)).toEqual([]);
   });
 
-  it('documents no option the types lack (but those explicitly pending)', () => {
+  it('documents no option the types lack', () => {
     const rows = documented(page, '## Every option');
-    expect(rows.filter((name) => !types.options.includes(name) && !PENDING.has(name))).toEqual([]);
+    expect(rows.filter((name) => !types.options.includes(name))).toEqual([]);
   });
 
   it('documents every field of the endpoint object, and no other', () => {
