@@ -66,7 +66,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     onRejected_() {
       // Only a live session's refusal speaks for the shared cookie: a page-load restore that found no
       // cookie may simply have raced another tab's login.
-      if (!disposed && session.end_('refresh_failed')) tabs?.post({ v: 1, type: 'logout', reason: 'refresh_failed' });
+      if (!disposed && session.end_('refresh_failed')) tabs?.post_({ v: 1, type: 'logout', reason: 'refresh_failed' });
     },
     onFailed_(error) {
       log('refresh failed', { code: error.code });
@@ -79,7 +79,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
 
   /** Refreshes now (joining a refresh in flight); `restoring` answers "no session" with `null`. */
   const refreshNow = async (restoring?: boolean) => {
-    tabs?.listen();
+    tabs?.listen_();
     const result = await refresher.refresh_();
     if (!(result instanceof AuthError)) return toSession(result);
     if (restoring && result.code === 'unauthorized') return null;
@@ -107,8 +107,8 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     dispose() {
       disposed = true;
       timer.dispose_();
-      lock.close();
-      tabs?.close();
+      lock.close_();
+      tabs?.close_();
       store.clear_();
       events.clear_();
     },

@@ -13,14 +13,14 @@ export type TabMessage<TUser> =
   | { v: 1; type: 'logout'; reason: Exclude<LogoutReason, 'remote'> };
 
 export interface CrossTab<TUser> {
-  /** Starts listening; a no-op once open or after `close()`. */
-  listen(): void;
+  /** Starts listening; a no-op once open or after `close_()`. */
+  listen_(): void;
   /**
    * Tells the other tabs. Resolves once a second channel of this tab has heard the message: the
    * runtime has by then handed it to every tab's channel. At once when it could not be sent.
    */
-  post(message: TabMessage<TUser>): Promise<void>;
-  close(): void;
+  post_(message: TabMessage<TUser>): Promise<void>;
+  close_(): void;
 }
 
 /**
@@ -61,8 +61,8 @@ export function createCrossTab<TUser>(
     };
   };
   return {
-    listen: () => attempt(listen),
-    post: (message) =>
+    listen_: () => attempt(listen),
+    post_: (message) =>
       new Promise<void>((heard) => {
         let echo: BroadcastChannel | undefined;
         const done = () => {
@@ -81,7 +81,7 @@ export function createCrossTab<TUser>(
         });
         if (!sent) done();
       }),
-    close() {
+    close_() {
       closed = true;
       channel?.close();
       channel = undefined;

@@ -45,7 +45,7 @@ export function createRefreshTurn<TUser>(
     const answered = new AbortController();
     stopWaiting = () => answered.abort();
     return lock
-      .run(async (keepLock) => {
+      .run_(async (keepLock) => {
         const current = adopt();
         if (current) return current;
         log('refresh: calling server');
@@ -55,7 +55,7 @@ export function createRefreshTurn<TUser>(
         // that stay get the token this cookie was rotated for. Another account's token (the cookie
         // followed a sign-in elsewhere) starts a new session: the other tabs must hear it as one, or
         // they would replay the old session's requests in it.
-        if (store.epoch_() === epoch) keepLock(tabs?.post({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant }));
+        if (store.epoch_() === epoch) keepLock(tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant }));
         return grant;
       }, answered.signal)
       .catch((error: unknown) => {

@@ -12,9 +12,9 @@ export interface SessionLock {
    * `keep` the Web Lock past its own end until a promise resolves (its news reaching the other tabs).
    * When `skip` aborts before the task starts, the task is given up and `run` rejects with its reason.
    */
-  run<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
+  run_<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
-  close(): void;
+  close_(): void;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface SessionLock {
  * @param escapeMs - how long to wait for the Web Lock before going ahead anyway. A live holder's
  *   task ends within its calls' timeouts; one that holds longer is frozen, and a refresh too many
  *   beats none.
- * @param closedError - what tasks given up by `close()` reject with.
+ * @param closedError - what tasks given up by `close_()` reject with.
  * @param onEscape - told when a task goes ahead without the Web Lock.
  */
 export function createSessionLock(
@@ -71,7 +71,7 @@ export function createSessionLock(
     });
 
   return {
-    run(task, skip) {
+    run_(task, skip) {
       // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
       // here first would let another tab's later login slip in before this tab's earlier logout.
       // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
@@ -86,6 +86,6 @@ export function createSessionLock(
       last = turn.catch(() => {});
       return turn;
     },
-    close: () => closing.abort(),
+    close_: () => closing.abort(),
   };
 }

@@ -36,19 +36,19 @@ export function createSignInOut<TUser>(
   /** Ends the session here and in the other tabs. */
   const signOut = (reason: Exclude<LogoutReason, 'remote'>) => {
     session.end_(reason);
-    tabs?.post({ v: 1, type: 'logout', reason });
+    tabs?.post_({ v: 1, type: 'logout', reason });
   };
 
   return {
     signIn_(name, sent) {
-      tabs?.listen();
+      tabs?.listen_();
       const logoutsBefore = logouts;
       return lock
-        .run(async (keepLock) => {
+        .run_(async (keepLock) => {
           const grant = await requestSignInGrant(config, name, sent);
           if (!grant) return null;
           // Kept until the other tabs have been handed it: a refresh queued behind this login must not run in its session unawares.
-          keepLock(tabs?.post({ v: 1, type: 'login', grant }));
+          keepLock(tabs?.post_({ v: 1, type: 'login', grant }));
           const signedIn = session.hold_(grant, true);
           if (logouts !== logoutsBefore && store.grant_() === grant) {
             // logout() was called while this login was on its way: end what it brought, and revoke it
@@ -72,7 +72,7 @@ export function createSignInOut<TUser>(
       logouts++;
       signOut(reason);
       // After the login or refresh in flight, so the cookie it sends is the newest one.
-      await lock.run(() => revokeAtServer(config, reportError, grant, everywhere)).catch(() => {});
+      await lock.run_(() => revokeAtServer(config, reportError, grant, everywhere)).catch(() => {});
     },
     noteLogout_: () => logouts++,
   };

@@ -30,7 +30,7 @@ describe('createSessionLock', () => {
       order.push(`${name} end`);
       return name;
     };
-    const results = await Promise.all([lock(0).run(task('a')), lock(1).run(task('b')), lock(0).run(task('c'))]);
+    const results = await Promise.all([lock(0).run_(task('a')), lock(1).run_(task('b')), lock(0).run_(task('c'))]);
     expect(results).toEqual(['a', 'b', 'c']);
     expect(order.filter((step) => step.endsWith('start')).length).toBe(3);
     for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace('start', 'end'));
@@ -41,7 +41,7 @@ describe('createSessionLock', () => {
     void navigator.locks.request('l', {}, () => new Promise(() => {})); // never released
     let ran: string | undefined;
     void createSessionLock(() => 'l', 50, closed)
-      .run(async () => 'ran')
+      .run_(async () => 'ran')
       .then((result) => (ran = result));
     await vi.advanceTimersByTimeAsync(49);
     expect(ran).toBeUndefined(); // still waiting for the lock
@@ -51,8 +51,8 @@ describe('createSessionLock', () => {
 
   it('passes a task’s failure to its caller and releases the lock for the next', async () => {
     const lock = createSessionLock(() => 'l', 10_000, closed);
-    await expect(lock.run(async () => Promise.reject(new Error('refresh failed')))).rejects.toThrow('refresh failed');
-    await expect(lock.run(async () => 'next')).resolves.toBe('next');
+    await expect(lock.run_(async () => Promise.reject(new Error('refresh failed')))).rejects.toThrow('refresh failed');
+    await expect(lock.run_(async () => 'next')).resolves.toBe('next');
   });
 
   it('close() gives up waiting tasks at once and frees their place; the running one finishes', async () => {
@@ -61,14 +61,14 @@ describe('createSessionLock', () => {
     let release = () => {};
     let started = () => {};
     const running = new Promise<void>((resolve) => (started = resolve));
-    const holding = other.run(() => {
+    const holding = other.run_(() => {
       started();
       return new Promise<string>((resolve) => (release = () => resolve('held')));
     });
-    const waitingHere = lock.run(async () => 'never');
-    const queuedHere = lock.run(async () => 'never either');
+    const waitingHere = lock.run_(async () => 'never');
+    const queuedHere = lock.run_(async () => 'never either');
     await running;
-    lock.close();
+    lock.close_();
     // The holder keeps the lock until after this: only close() can end these waits.
     expect(await outcomeWithin(waitingHere)).toEqual({ error: new Error('closed') });
     expect(await outcomeWithin(queuedHere)).toEqual({ error: new Error('closed') });
@@ -86,7 +86,7 @@ describe('createSessionLock', () => {
       await sleep(5);
       running--;
     };
-    await Promise.all([lock.run(task), lock.run(task), lock.run(task)]);
+    await Promise.all([lock.run_(task), lock.run_(task), lock.run_(task)]);
     expect(most).toBe(1);
   });
 });
