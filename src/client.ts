@@ -43,7 +43,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     log('timer: refreshing');
     void refresher.refresh_();
   });
-  const session = createTransitions(queue, store, events, timer, config, () => turn.heard_());
+  const session = createTransitions(queue, store, events, timer, config);
   // Messages arrive only once a sign-in or refresh listens, when every part below exists.
   const tabs = crossTab
     ? createCrossTab<TUser>(
@@ -53,10 +53,9 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
       )
     : null;
 
-  const turn = createRefreshTurn(config, lock, store, tabs);
   const refresher = createRefresher<TUser>({
     store_: store,
-    fetchGrant_: turn.take_,
+    fetchGrant_: createRefreshTurn(config, lock, store, tabs),
     onRenewed_(grant) {
       if (disposed) return;
       // A window that does not share our channel signed in as someone else, and the shared cookie

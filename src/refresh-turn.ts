@@ -5,30 +5,24 @@ import { requestGrant } from './server-calls';
 import type { SessionLock } from './session-lock';
 import { isDue, isOtherAccount, type Grant, type SessionStore } from './session-store';
 
-/** The refresher's way to a new token: from the server under the session lock, one tab at a time, unless this tab learns it first. */
-export interface RefreshTurn<TUser> {
-  /**
-   * A new token for the session `before` was the token of. A token that came while we queued (a
-   * login, another tab's refresh) is taken instead of asking again; one we fetch is shared with the
-   * other tabs before the lock is released. Throws `AuthError`.
-   */
-  take_(before: Grant<TUser> | null): Promise<Grant<TUser>>;
-  /**
-   * This tab has news of the session (a token, a login, its end): a refresh queued for the Web Lock
-   * leaves the queue and looks. The lock is for the tab that must ask the server, not for those
-   * that only need its answer.
-   */
-  heard_(): void;
-}
-
+/**
+ * The refresher's way to a new token: from the server under the session lock, one tab at a time,
+ * unless this tab learns it first. A token that came while we queued (a login, another tab's
+ * refresh) is taken instead of asking again: news of the session takes a refresh out of the Web
+ * Lock's queue to look, as the lock is for the tab that must ask the server, not for those that
+ * only need its answer. One we fetch is shared with the other tabs before the lock is released.
+ * Throws `AuthError`.
+ */
 export function createRefreshTurn<TUser>(
   config: Config<TUser>,
   lock: SessionLock,
   store: SessionStore<TUser>,
   tabs: CrossTab<TUser> | null,
-): RefreshTurn<TUser> {
+): (before: Grant<TUser> | null) => Promise<Grant<TUser>> {
   const { log_: log } = config;
-  let stopWaiting = () => {};
+  /** Aborted by any change of the session (a token, a login, its end): the waiting refresh looks. */
+  let news = new AbortController();
+  store.subscribe_(() => news.abort());
 
   const take = (before: Grant<TUser> | null): Promise<Grant<TUser>> => {
     const epoch = store.epoch_();
@@ -42,8 +36,7 @@ export function createRefreshTurn<TUser>(
       // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
       if (store.epoch_() !== epoch) throw new AuthError('unauthorized', 'Session ended');
     };
-    const answered = new AbortController();
-    stopWaiting = () => answered.abort();
+    const heard = (news = new AbortController()).signal;
     return lock
       .run_(async (keepLock) => {
         const current = adopt();
@@ -57,13 +50,12 @@ export function createRefreshTurn<TUser>(
         // they would replay the old session's requests in it.
         if (store.epoch_() === epoch) keepLock(tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant }));
         return grant;
-      }, answered.signal)
+      }, heard)
       .catch((error: unknown) => {
-        if (error !== answered.signal.reason) throw error;
+        if (error !== heard.reason) throw error;
         // Out of the queue on news that does not answer us after all (a token already due): back in.
         return adopt() ?? take(before);
       });
   };
-
-  return { take_: take, heard_: () => stopWaiting() };
+  return take;
 }

@@ -23,8 +23,6 @@ export function createTransitions<TUser>(
   events: Emitter<AuthEvents<TUser>>,
   timer: RefreshTimer,
   { dpop_: dpop, log_: log }: Pick<Config<TUser>, 'dpop_' | 'log_'>,
-  /** Told of every change, right after the store: a refresh waiting for the Web Lock may have its answer. */
-  changed: () => void,
 ): Transitions<TUser> {
   return {
     hold_: (grant, newSession = false) =>
@@ -32,7 +30,6 @@ export function createTransitions<TUser>(
         timer.schedule_(grant.refreshAt);
         dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
         store.hold_(grant, newSession);
-        changed();
         if (newSession) events.emit_('login', { user: grant.user });
         else events.emit_('refresh', { expiresAt: grant.expiresAt });
         return toSession(grant);
@@ -41,7 +38,6 @@ export function createTransitions<TUser>(
       queue.batch_(() => {
         timer.schedule_(null);
         const wasLive = store.end_();
-        changed();
         if (wasLive) {
           log('session ended', { reason });
           events.emit_('logout', { reason });
