@@ -43,14 +43,13 @@ export function createCrossTab<TUser>(
     (opened as { unref?: () => void }).unref?.();
     return opened;
   };
-  /** Runs `action`; false when it threw (reported). */
-  const attempt = (action: () => void) => {
+  /** Runs `action`; when it throws, reports it and calls `failed`. */
+  const attempt = (action: () => void, failed = () => {}) => {
     try {
       action();
-      return true;
     } catch (cause) {
       onError(new AuthError('network', 'Other tabs could not be told', { cause }));
-      return false;
+      failed();
     }
   };
   const listen = () => {
@@ -69,17 +68,18 @@ export function createCrossTab<TUser>(
           echo?.close();
           heard();
         };
-        const sent = attempt(() => {
+        attempt(() => {
           listen();
           // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
           const target = channel ?? open();
           echo = open();
-          // Ours, not another tab's message that happened to come first.
-          echo.onmessage = ({ data }: MessageEvent<unknown>) => sameMessage(data, message) && done();
+          // Ours, not another tab's message that happened to come first. Not checked as other tabs check
+          // it: a message they drop (a `user` that is not an object) must still release the lock.
+          echo.onmessage = ({ data }: MessageEvent<unknown>) =>
+            isRecord(data) && data['type'] === message.type && tokenOf(data) === tokenOf(message) && done();
           target.postMessage(message);
           if (!channel) target.close();
-        });
-        if (!sent) done();
+        }, done);
       }),
     close_() {
       closed = true;
@@ -89,11 +89,8 @@ export function createCrossTab<TUser>(
   };
 }
 
-/** Whether `heard` (whatever the channel delivered) is `sent`: the same kind, with the same token. */
-function sameMessage(heard: unknown, sent: TabMessage<unknown>): boolean {
-  const tokenOf = (message: unknown) => (isRecord(message) && isRecord(message['grant']) ? message['grant']['accessToken'] : undefined);
-  return isRecord(heard) && heard['type'] === sent.type && tokenOf(heard) === tokenOf(sent);
-}
+/** What tells a login or refresh from another: its token (`undefined` for a logout, or a `grant` that is no object). */
+const tokenOf = (message: Record<string, unknown>) => (message['grant'] as { accessToken?: unknown } | null | undefined)?.accessToken;
 
 const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 
