@@ -73,10 +73,12 @@ export function createCrossTab<TUser>(
           // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
           const target = channel ?? open();
           echo = open();
-          // Ours, not another tab's message that happened to come first. Not checked as other tabs check
-          // it: a message they drop (a `user` that is not an object) must still release the lock.
+          // Ours, not another tab's message that happened to come first: a token goes out once, from the
+          // tab that fetched it (a logout, which nothing waits for, closes the echo on any tokenless one).
+          // Not checked as other tabs check it: a message they drop (a `user` that is no object) must
+          // still release the lock.
           echo.onmessage = ({ data }: MessageEvent<unknown>) =>
-            isRecord(data) && data['type'] === message.type && tokenOf(data) === tokenOf(message) && done();
+            isRecord(data) && tokenOf(data) === tokenOf(message) && done();
           target.postMessage(message);
           if (!channel) target.close();
         }, done);
