@@ -51,9 +51,11 @@ export function createRefreshTurn<TUser>(
         if (store.epoch_() === epoch) tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
         return grant;
       }, heard)
-      // Out of the queue on news (undefined): a token, the session's end, or, when it does not answer
-      // us after all (a token already due), back in.
-      .then((grant) => grant ?? adopt() ?? take(before));
+      .catch((error: unknown) => {
+        if (error !== heard.reason) throw error;
+        // Out of the queue on news that does not answer us after all (a token already due): back in.
+        return adopt() ?? take(before);
+      });
   };
   return take;
 }

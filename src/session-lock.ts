@@ -6,13 +6,10 @@
 export interface SessionLock {
   /**
    * Runs `task` once every earlier task, in this tab and under the Web Lock, is done.
+   * When `skip` aborts while the task waits for the Web Lock, the task is given up and `run_`
+   * rejects with its reason (in this tab's own queue, without Web Locks, the task runs in its turn).
    */
-  run_<T>(task: () => Promise<T>): Promise<T>;
-  /**
-   * As above, but when `skip` aborts while the task waits for the Web Lock, the task is given up and
-   * `run_` resolves `undefined` (in this tab's own queue, without Web Locks, the task runs in its turn).
-   */
-  run_<T>(task: () => Promise<T>, skip: AbortSignal): Promise<T | undefined>;
+  run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close_(): void;
 }
@@ -40,7 +37,7 @@ export function createSessionLock(
   const closed = closing.signal;
 
   const withWebLock = <T>(locks: LockManager, task: () => Promise<T>, skip?: AbortSignal) =>
-    new Promise<T | undefined>((resolve, reject) => {
+    new Promise<T>((resolve, reject) => {
       const waiting = new AbortController();
       const stopWaiting = () => waiting.abort();
       const timer = setTimeout(stopWaiting, escapeMs);
@@ -65,21 +62,20 @@ export function createSessionLock(
           done();
           if (granted) return; // the task has settled
           if (closed.aborted) return reject(closedError());
-          if (skip?.aborted) return resolve(undefined);
+          if (skip?.aborted) return reject(skip.reason);
           onEscape();
           task().then(resolve, reject);
         });
     });
 
   return {
-    run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T> {
+    run_(task, skip) {
       // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
       // here first would let another tab's later login slip in before this tab's earlier logout.
       // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
       const locks = webLockName && globalThis.navigator?.locks;
       if (closed.aborted) return Promise.reject(closedError());
-      // Only a caller that passed `skip` is given `undefined` (the overloads above).
-      if (locks) return withWebLock(locks, task, skip) as Promise<T>;
+      if (locks) return withWebLock(locks, task, skip);
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
         return task();
