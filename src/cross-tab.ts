@@ -15,13 +15,11 @@ export type TabMessage<TUser> =
 export interface CrossTab<TUser> {
   /** Starts listening; a no-op once open or after `close_()`. */
   listen_(): void;
-  /** Tells the other tabs. */
-  post_(message: TabMessage<TUser>): void;
   /**
-   * Resolves once a second channel of this tab has heard the last message posted: the runtime has
-   * by then handed it to every tab's channel. At once when it could not be sent.
+   * Tells the other tabs. Resolves once a second channel of this tab has heard the message: the
+   * runtime has by then handed it to every tab's channel. At once when it could not be sent.
    */
-  told_(): Promise<void> | undefined;
+  post_(message: TabMessage<TUser>): Promise<void>;
   close_(): void;
 }
 
@@ -39,7 +37,6 @@ export function createCrossTab<TUser>(
 ): CrossTab<TUser> {
   let channel: BroadcastChannel | undefined;
   let closed = false;
-  let told: Promise<void> | undefined;
   const open = () => {
     const opened = new BroadcastChannel(channelName());
     // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
@@ -64,8 +61,8 @@ export function createCrossTab<TUser>(
   };
   return {
     listen_: () => attempt(listen),
-    post_(message) {
-      told = new Promise<void>((heard) => {
+    post_: (message) =>
+      new Promise<void>((heard) => {
         let echo: BroadcastChannel | undefined;
         const done = () => {
           echo?.close();
@@ -85,9 +82,7 @@ export function createCrossTab<TUser>(
           target.postMessage(message);
           if (!channel) target.close();
         }, done);
-      });
-    },
-    told_: () => told,
+      }),
     close_() {
       closed = true;
       channel?.close();

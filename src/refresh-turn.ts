@@ -38,7 +38,7 @@ export function createRefreshTurn<TUser>(
     };
     const heard = (news = new AbortController()).signal;
     return lock
-      .run_(async () => {
+      .run_(async (keepLock) => {
         const current = adopt();
         if (current) return current;
         log('refresh: calling server');
@@ -48,7 +48,7 @@ export function createRefreshTurn<TUser>(
         // that stay get the token this cookie was rotated for. Another account's token (the cookie
         // followed a sign-in elsewhere) starts a new session: the other tabs must hear it as one, or
         // they would replay the old session's requests in it.
-        if (store.epoch_() === epoch) tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
+        if (store.epoch_() === epoch) keepLock(tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant }));
         return grant;
       }, heard)
       .catch((error: unknown) => {

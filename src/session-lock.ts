@@ -1,3 +1,6 @@
+/** Keeps the Web Lock, past the end of the task that holds it, until `until` resolves. */
+export type KeepLock = (until: Promise<void> | undefined) => void;
+
 /**
  * One cookie-changing call at a time (login, register, refresh, logout): in this tab through a
  * queue, and across tabs under a Web Lock. Otherwise answers land in any order, and the last
@@ -5,11 +8,12 @@
  */
 export interface SessionLock {
   /**
-   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done.
+   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. The task may
+   * `keep` the Web Lock past its own end until a promise resolves (its news reaching the other tabs).
    * When `skip` aborts while the task waits for the Web Lock, the task is given up and `run_`
    * rejects with its reason (in this tab's own queue, without Web Locks, the task runs in its turn).
    */
-  run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T>;
+  run_<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close_(): void;
 }
@@ -21,22 +25,18 @@ export interface SessionLock {
  *   beats none.
  * @param closedError - what tasks given up by `close_()` reject with.
  * @param onEscape - told when a task goes ahead without the Web Lock.
- * @param told - this tab's news (a login, a new token) reaching the other tabs: the Web Lock is kept
- *   past the task until it has, so a tab queued behind finds the news when its turn comes, and no
- *   timer (which a hidden tab clamps) is needed for that.
  */
 export function createSessionLock(
   webLockName: (() => string) | null,
   escapeMs: number,
   closedError: () => Error,
   onEscape = () => {},
-  told?: () => Promise<void> | undefined,
 ): SessionLock {
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
   const closed = closing.signal;
 
-  const withWebLock = <T>(locks: LockManager, task: () => Promise<T>, skip?: AbortSignal) =>
+  const withWebLock = <T>(locks: LockManager, task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal) =>
     new Promise<T>((resolve, reject) => {
       const waiting = new AbortController();
       const stopWaiting = () => waiting.abort();
@@ -49,14 +49,17 @@ export function createSessionLock(
         clearTimeout(timer);
         closed.removeEventListener('abort', stopWaiting);
       };
+      // Kept only while the Web Lock is held: a task that escaped without it has nothing to keep.
+      let kept: Promise<void> | undefined;
+      const keep: KeepLock = (until) => (kept = until);
       locks
         .request(webLockName!(), { signal: waiting.signal }, async () => {
           granted = true;
           done();
-          const result = task();
+          const result = task(keep);
           result.then(resolve, reject);
           await result.catch(() => {});
-          await told?.();
+          await kept;
         })
         .catch(() => {
           done();
@@ -64,7 +67,7 @@ export function createSessionLock(
           if (closed.aborted) return reject(closedError());
           if (skip?.aborted) return reject(skip.reason);
           onEscape();
-          task().then(resolve, reject);
+          task(keep).then(resolve, reject);
         });
     });
 
@@ -78,7 +81,7 @@ export function createSessionLock(
       if (locks) return withWebLock(locks, task, skip);
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
-        return task();
+        return task(() => {}); // no Web Lock, nothing to keep
       });
       last = turn.catch(() => {});
       return turn;

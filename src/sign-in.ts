@@ -44,11 +44,11 @@ export function createSignInOut<TUser>(
       tabs?.listen_();
       const logoutsBefore = logouts;
       return lock
-        .run_(async () => {
+        .run_(async (keepLock) => {
           const grant = await requestSignInGrant(config, name, sent);
           if (!grant) return null;
           // Kept until the other tabs have been handed it: a refresh queued behind this login must not run in its session unawares.
-          tabs?.post_({ v: 1, type: 'login', grant });
+          keepLock(tabs?.post_({ v: 1, type: 'login', grant }));
           const signedIn = session.hold_(grant, true);
           if (logouts !== logoutsBefore && store.grant_() === grant) {
             // logout() was called while this login was on its way: end what it brought, and revoke it
