@@ -10,8 +10,7 @@ export interface SessionLock {
   /**
    * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. The task may
    * `keep` the Web Lock past its own end until a promise resolves (its news reaching the other tabs).
-   * When `skip` aborts while the task waits for the Web Lock, the task is given up and `run_`
-   * rejects with its reason (in this tab's own queue, without Web Locks, the task runs in its turn).
+   * When `skip` aborts before the task starts, the task is given up and `run` rejects with its reason.
    */
   run_<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
@@ -35,6 +34,8 @@ export function createSessionLock(
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
   const closed = closing.signal;
+  /** Without the Web Lock there is nothing to keep. */
+  const keepNothing: KeepLock = () => {};
 
   const withWebLock = <T>(locks: LockManager, task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal) =>
     new Promise<T>((resolve, reject) => {
@@ -42,21 +43,19 @@ export function createSessionLock(
       const stopWaiting = () => waiting.abort();
       const timer = setTimeout(stopWaiting, escapeMs);
       closed.addEventListener('abort', stopWaiting);
-      // A task's own signal, gone with the task: no need to remove the listener.
       skip?.addEventListener('abort', stopWaiting);
       let granted = false;
       const done = () => {
         clearTimeout(timer);
         closed.removeEventListener('abort', stopWaiting);
+        skip?.removeEventListener('abort', stopWaiting);
       };
-      // Kept only while the Web Lock is held: a task that escaped without it has nothing to keep.
-      let kept: Promise<void> | undefined;
-      const keep: KeepLock = (until) => (kept = until);
       locks
         .request(webLockName!(), { signal: waiting.signal }, async () => {
           granted = true;
           done();
-          const result = task(keep);
+          let kept: Promise<void> | undefined;
+          const result = task((until) => (kept = until));
           result.then(resolve, reject);
           await result.catch(() => {});
           await kept;
@@ -67,7 +66,7 @@ export function createSessionLock(
           if (closed.aborted) return reject(closedError());
           if (skip?.aborted) return reject(skip.reason);
           onEscape();
-          task(keep).then(resolve, reject);
+          task(keepNothing).then(resolve, reject);
         });
     });
 
@@ -81,7 +80,8 @@ export function createSessionLock(
       if (locks) return withWebLock(locks, task, skip);
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
-        return task(() => {}); // no Web Lock, nothing to keep
+        skip?.throwIfAborted();
+        return task(keepNothing);
       });
       last = turn.catch(() => {});
       return turn;
