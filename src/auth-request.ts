@@ -2,6 +2,9 @@ import type { PreparedCall } from './endpoints';
 import { AuthError, type AuthErrorCode } from './errors';
 import type { AuthCall } from './types';
 
+/** The calls with a status table: the client's own, and `sessions` (`tokenkeeper/sessions`). */
+export type StatusCall = AuthCall | 'sessions';
+
 export interface AuthAnswer {
   status: number;
   ok: boolean;
@@ -59,7 +62,7 @@ export async function postAuth(request: PreparedCall, fetchImpl: typeof fetch, t
  * refused (it has no session: `refreshRefusedStatuses`), which alone makes it `unauthorized` and
  * ends the session. For the second login step it is the body: a 401 `invalid_code` is a wrong code.
  */
-export function errorForStatus(call: AuthCall, { status, headers }: Pick<AuthAnswer, 'status' | 'headers'>, detail?: unknown): AuthError {
+export function errorForStatus(call: StatusCall, { status, headers }: Pick<AuthAnswer, 'status' | 'headers'>, detail?: unknown): AuthError {
   let code = codeForStatus(call, status);
   if (call === 'refresh') code = detail === true ? 'unauthorized' : code === 'unauthorized' ? 'server' : code;
   // Only the second login step answers this; 401 alone means its challenge expired.
@@ -86,11 +89,12 @@ const ANY_CALL: Partial<Record<number, AuthErrorCode>> = {
   422: 'validation',
   429: 'rate_limited', // never a logout: the server only asks us to slow down
 };
-const BY_CALL: Partial<Record<AuthCall, Partial<Record<number, AuthErrorCode>>>> = {
+const BY_CALL: Partial<Record<StatusCall, Partial<Record<number, AuthErrorCode>>>> = {
   login: { 401: 'invalid_credentials', 404: 'invalid_credentials' }, // 404: no such account
   register: { 409: 'conflict' }, // the account exists; a 409 elsewhere means nothing we can act on
+  sessions: { 404: 'validation' }, // an id that is not one of the user's live sessions
 };
 
-function codeForStatus(call: AuthCall, status: number): AuthErrorCode {
+function codeForStatus(call: StatusCall, status: number): AuthErrorCode {
   return BY_CALL[call]?.[status] ?? ANY_CALL[status] ?? 'server';
 }

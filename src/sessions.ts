@@ -1,6 +1,8 @@
 // `tokenkeeper/sessions`: the signed-in devices, built on the client's extension seam exactly as an
 // app's own module could be, so an app that never lists its devices carries none of this code.
+import { errorForStatus } from './auth-request';
 import { AuthError } from './errors';
+import { isRecord } from './is-record';
 import type { AuthClient } from './types';
 
 /**
@@ -55,22 +57,9 @@ async function callSessions(auth: SessionsClient, id?: string): Promise<Response
     throw cause instanceof AuthError ? cause : new AuthError('network', 'Auth server unreachable', { cause });
   }
   if (response.ok) return response;
-  throw errorFor(response);
+  throw errorForStatus('sessions', response);
 }
 
-/**
- * The core's status table for a call of its own (the client's `errorForStatus`), restated here:
- * importing it would move it into a chunk shared with the core and change the core's bundle. The
- * only 404 of these calls is an id that is not one of the user's live sessions: `validation`.
- */
-function errorFor({ status, headers }: Response): AuthError {
-  const code = status === 429 ? 'rate_limited' : status === 401 || status === 403 ? 'unauthorized' : /^(400|404|422)$/.test(`${status}`) ? 'validation' : 'server';
-  const error = new AuthError(code, `sessions: HTTP ${status}`, { status });
-  const retryAfter = Number(headers.get('Retry-After') ?? NaN);
-  return code === 'rate_limited' && retryAfter >= 0 ? Object.assign(error, { retryAfter }) : error;
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The user's signed-in devices, this browser's marked `current`: `GET <sessions>` (the client's
