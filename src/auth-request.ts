@@ -1,3 +1,4 @@
+import { abortable } from './abortable';
 import type { PreparedCall } from './endpoints';
 import { AuthError, type AuthErrorCode } from './errors';
 import type { AuthCall } from './types';
@@ -22,16 +23,8 @@ export async function postAuth(request: PreparedCall, fetchImpl: typeof fetch, t
   const json = request.body !== undefined;
 
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // The timeout does not rely on fetch honouring the signal: an injected fetch may ignore it, and a
-  // call that never settles would hold the session lock and wedge every later refresh.
-  const timedOut = new Promise<never>((_, reject) => {
-    // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
-    timer = setTimeout(() => {
-      reject(new AuthError('timeout', `No answer in ${timeoutMs} ms`));
-      controller.abort();
-    }, timeoutMs);
-  });
+  // A plain timer rather than AbortSignal.timeout(): it is cleared when done, and fake timers can drive it.
+  const timer = setTimeout(() => controller.abort(new AuthError('timeout', `No answer in ${timeoutMs} ms`)), timeoutMs);
   const exchange = async (): Promise<AuthAnswer> => {
     try {
       const response = await fetchImpl(request.url, {
@@ -51,7 +44,9 @@ export async function postAuth(request: PreparedCall, fetchImpl: typeof fetch, t
     }
   };
   try {
-    return await Promise.race([exchange(), timedOut]);
+    // The timeout does not rely on fetch honouring the signal: an injected fetch may ignore it, and a
+    // call that never settles would hold the session lock and wedge every later refresh.
+    return await abortable(exchange(), controller.signal);
   } finally {
     clearTimeout(timer);
   }
