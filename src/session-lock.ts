@@ -1,6 +1,3 @@
-/** Keeps the Web Lock, past the end of the task that holds it, until `until` resolves. */
-export type KeepLock = (until: Promise<void> | undefined) => void;
-
 /**
  * One cookie-changing call at a time (login, register, refresh, logout): in this tab through a
  * queue, and across tabs under a Web Lock. Otherwise answers land in any order, and the last
@@ -8,11 +5,10 @@ export type KeepLock = (until: Promise<void> | undefined) => void;
  */
 export interface SessionLock {
   /**
-   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. The task may
-   * `keep` the Web Lock past its own end until a promise resolves (its news reaching the other tabs).
-   * When `skip` aborts before the task starts, the task is given up and `run` rejects with its reason.
+   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. When `skip`
+   * aborts before the task starts, the task is given up and `run_` rejects with its reason.
    */
-  run_<T>(task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal): Promise<T>;
+  run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close_(): void;
 }
@@ -34,10 +30,8 @@ export function createSessionLock(
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
   const closed = closing.signal;
-  /** Without the Web Lock there is nothing to keep. */
-  const keepNothing: KeepLock = () => {};
 
-  const withWebLock = <T>(locks: LockManager, task: (keep: KeepLock) => Promise<T>, skip?: AbortSignal) =>
+  const withWebLock = <T>(locks: LockManager, task: () => Promise<T>, skip?: AbortSignal) =>
     new Promise<T>((resolve, reject) => {
       const waiting = new AbortController();
       const stopWaiting = () => waiting.abort();
@@ -51,14 +45,10 @@ export function createSessionLock(
         skip?.removeEventListener('abort', stopWaiting);
       };
       locks
-        .request(webLockName!(), { signal: waiting.signal }, async () => {
+        .request(webLockName!(), { signal: waiting.signal }, () => {
           granted = true;
           done();
-          let kept: Promise<void> | undefined;
-          const result = task((until) => (kept = until));
-          result.then(resolve, reject);
-          await result.catch(() => {});
-          await kept;
+          return task().then(resolve, reject); // held until the task settles
         })
         .catch(() => {
           done();
@@ -66,7 +56,7 @@ export function createSessionLock(
           if (closed.aborted) return reject(closedError());
           if (skip?.aborted) return reject(skip.reason);
           onEscape();
-          task(keepNothing).then(resolve, reject);
+          task().then(resolve, reject);
         });
     });
 
@@ -81,7 +71,7 @@ export function createSessionLock(
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
         skip?.throwIfAborted();
-        return task(keepNothing);
+        return task();
       });
       last = turn.catch(() => {});
       return turn;

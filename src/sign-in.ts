@@ -44,11 +44,10 @@ export function createSignInOut<TUser>(
       tabs?.listen_();
       const logoutsBefore = logouts;
       return lock
-        .run_(async (keepLock) => {
+        .run_(async () => {
           const grant = await requestSignInGrant(config, name, sent);
           if (!grant) return null;
-          // Kept until the other tabs have been handed it: a refresh queued behind this login must not run in its session unawares.
-          keepLock(tabs?.post_({ v: 1, type: 'login', grant }));
+          const told = tabs?.post_({ v: 1, type: 'login', grant });
           const signedIn = session.hold_(grant, true);
           if (logouts !== logoutsBefore && store.grant_() === grant) {
             // logout() was called while this login was on its way: end what it brought, and revoke it
@@ -56,6 +55,9 @@ export function createSignInOut<TUser>(
             signOut('user');
             await revokeAtServer(config, reportError, grant);
           }
+          // The lock is held until the other tabs have been handed it: a refresh queued behind this
+          // login must not run in its session unawares.
+          await told;
           return signedIn;
         })
         .catch((error: AuthError) => {
