@@ -51,11 +51,9 @@ export function createRefreshTurn<TUser>(
         if (store.epoch_() === epoch) await tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
         return grant;
       }, heard)
-      .catch((error: unknown) => {
-        if (error !== heard.reason) throw error;
-        // Out of the queue on news that does not answer us after all (a token already due): back in.
-        return adopt() ?? take(before);
-      });
+      // Out of the queue on news (undefined): its token, the session's end, or, when it does not answer
+      // us after all (a token already due), back in.
+      .then((grant) => grant ?? adopt() ?? take(before));
   };
   return take;
 }

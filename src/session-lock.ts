@@ -4,11 +4,10 @@
  * `Set-Cookie` to land (perhaps the previous session's) is the one a reload restores.
  */
 export interface SessionLock {
-  /**
-   * Runs `task` once every earlier task, in this tab and under the Web Lock, is done. When `skip`
-   * aborts before the task starts, the task is given up and `run_` rejects with its reason.
-   */
-  run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T>;
+  /** Runs `task` once every earlier task, in this tab and under the Web Lock, is done. */
+  run_<T>(task: () => Promise<T>): Promise<T>;
+  /** As above, but when `skip` aborts before the task starts, the task is given up and `run_` resolves `undefined`. */
+  run_<T>(task: () => Promise<T>, skip: AbortSignal): Promise<T | undefined>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close_(): void;
 }
@@ -32,7 +31,7 @@ export function createSessionLock(
   const closed = closing.signal;
 
   const withWebLock = <T>(locks: LockManager, task: () => Promise<T>, skip?: AbortSignal) =>
-    new Promise<T>((resolve, reject) => {
+    new Promise<T | undefined>((resolve, reject) => {
       const waiting = new AbortController();
       const stopWaiting = () => waiting.abort();
       const timer = setTimeout(stopWaiting, escapeMs);
@@ -54,25 +53,25 @@ export function createSessionLock(
           done();
           if (granted) return; // the task has settled
           if (closed.aborted) return reject(closedError());
-          if (skip?.aborted) return reject(skip.reason);
+          if (skip?.aborted) return resolve(undefined);
           onEscape();
           task().then(resolve, reject);
         });
     });
 
   return {
-    run_(task, skip) {
+    run_<T>(task: () => Promise<T>, skip?: AbortSignal): Promise<T> {
       // The Web Lock alone orders this tab's calls too, in the order they were asked for. Queueing
       // here first would let another tab's later login slip in before this tab's earlier logout.
       // Without Web Locks (older browsers) each tab is on its own; the server's reuse interval covers the overlap.
       const locks = webLockName && globalThis.navigator?.locks;
       if (closed.aborted) return Promise.reject(closedError());
-      if (locks) return withWebLock(locks, task, skip);
+      // Only a caller that passed `skip` is given `undefined` (the overloads above).
+      if (locks) return withWebLock(locks, task, skip) as Promise<T>;
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
-        skip?.throwIfAborted();
-        return task();
-      });
+        return skip?.aborted ? undefined : task();
+      }) as Promise<T>;
       last = turn.catch(() => {});
       return turn;
     },
