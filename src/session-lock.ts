@@ -36,12 +36,12 @@ export function createSessionLock(
       const stopWaiting = () => waiting.abort();
       const timer = setTimeout(stopWaiting, escapeMs);
       closed.addEventListener('abort', stopWaiting);
+      // Never removed: `skip` is this task's own, and aborting a request already granted does nothing.
       skip?.addEventListener('abort', stopWaiting);
       let granted = false;
       const done = () => {
         clearTimeout(timer);
         closed.removeEventListener('abort', stopWaiting);
-        skip?.removeEventListener('abort', stopWaiting);
       };
       locks
         .request(webLockName!(), { signal: waiting.signal }, () => {
