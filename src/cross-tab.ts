@@ -44,12 +44,12 @@ export function createCrossTab<TUser>(
     return opened;
   };
   /** Runs `action`; when it throws, reports it and calls `failed`. */
-  const attempt = (action: () => void, failed = () => {}) => {
+  const attempt = (action: () => void, failed?: () => void) => {
     try {
       action();
     } catch (cause) {
       onError(new AuthError('network', 'Other tabs could not be told', { cause }));
-      failed();
+      failed?.();
     }
   };
   const listen = () => {

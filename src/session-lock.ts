@@ -38,20 +38,19 @@ export function createSessionLock(
       closed.addEventListener('abort', stopWaiting);
       // Never removed: `skip` is this task's own, and aborting a request already granted does nothing.
       skip?.addEventListener('abort', stopWaiting);
-      let granted = false;
       const done = () => {
         clearTimeout(timer);
         closed.removeEventListener('abort', stopWaiting);
       };
       locks
         .request(webLockName!(), { signal: waiting.signal }, () => {
-          granted = true;
           done();
           return task().then(resolve, reject); // held until the task settles
         })
+        // Only a request never granted gets here: once granted, it settles as the callback's
+        // `.then()` above, which never rejects.
         .catch(() => {
           done();
-          if (granted) return; // the task has settled
           if (closed.aborted) return reject(closedError());
           if (skip?.aborted) return resolve(undefined);
           onEscape();

@@ -30,7 +30,7 @@ export interface SessionStore<TUser> {
   /** Bumped whenever a session begins or ends, so late answers to older requests can be recognised. */
   epoch_(): number;
   /** Holds `grant`: the token of a new session (login, register, another tab's login) or the current one's new token. */
-  hold_(grant: Grant<TUser>, newSession: boolean): void;
+  hold_(grant: Grant<TUser>, newSession?: boolean): void;
   /** Drops the token; returns whether a session was live (so `logout` fires once per session). */
   end_(): boolean;
   clear_(): void;

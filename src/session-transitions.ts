@@ -25,7 +25,7 @@ export function createTransitions<TUser>(
   { dpop_: dpop, log_: log }: Pick<Config<TUser>, 'dpop_' | 'log_'>,
 ): Transitions<TUser> {
   return {
-    hold_: (grant, newSession = false) =>
+    hold_: (grant, newSession) =>
       queue.batch_(() => {
         timer.schedule_(grant.refreshAt);
         dpop?.adopt(grant.key); // token and key never disagree, whichever tab brought the token
