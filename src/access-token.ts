@@ -1,6 +1,6 @@
 import { abortable } from './abortable';
 import { AuthError } from './errors';
-import type { Refresher } from './refresh';
+import type { Refresher, RefreshResult } from './refresh';
 import type { Log } from './options';
 import { isDue, isExpired, type SessionStore } from './session-store';
 
@@ -32,10 +32,10 @@ export interface SentWith {
 export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher: Refresher<TUser>, log: Log): AccessTokens {
   /** `pending`'s token, or `null` when the session ended or changed (`epoch`) meanwhile. */
   const refreshed = async (
+    pending: Promise<RefreshResult<TUser>>,
     signal: AbortSignal | null | undefined,
     epoch: number | null,
     fallback?: () => string | null,
-    pending = refresher.refresh_(),
   ) => {
     const result = await abortable(pending, signal);
     if (epoch !== null && store.epoch_() !== epoch) return null;
@@ -53,12 +53,13 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       if (!grant) {
         // No token yet: wait for a restore already on its way (which starts no new session), else go without one.
         const pending = refresher.inFlight_();
-        if (pending) log('awaiting refresh');
-        return pending ? refreshed(signal, null, undefined, pending) : null;
+        if (!pending) return null;
+        log('awaiting refresh');
+        return refreshed(pending, signal, null);
       }
       log('token due: refreshing');
       // Due but not expired: a failed proactive refresh should not fail a request the old token can still make.
-      return refreshed(signal, store.epoch_(), () => {
+      return refreshed(refresher.refresh_(), signal, store.epoch_(), () => {
         const still = store.grant_();
         return still && !isExpired(still) ? still.accessToken : null;
       });
@@ -68,7 +69,7 @@ export function createAccessTokens<TUser>(store: SessionStore<TUser>, refresher:
       if (!grant || store.epoch_() !== sent.epoch_) return null;
       if (grant.accessToken !== sent.token_) return grant.accessToken;
       log('401: refreshing');
-      return refreshed(signal, sent.epoch_, undefined, refresher.refreshSince_(sent.refreshMark_));
+      return refreshed(refresher.refreshSince_(sent.refreshMark_), signal, sent.epoch_);
     },
     sentWith_: (token) => ({ token_: token, refreshMark_: refresher.mark_(), epoch_: store.epoch_() }),
   };

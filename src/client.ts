@@ -38,6 +38,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     2 * config.timeoutMs_ + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
     () => log('lock timeout'),
+    () => tabs?.told_(),
   );
   const timer = createRefreshTimer(() => {
     log('timer: refreshing');

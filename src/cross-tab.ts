@@ -15,11 +15,13 @@ export type TabMessage<TUser> =
 export interface CrossTab<TUser> {
   /** Starts listening; a no-op once open or after `close_()`. */
   listen_(): void;
+  /** Tells the other tabs. */
+  post_(message: TabMessage<TUser>): void;
   /**
-   * Tells the other tabs. Resolves once a second channel of this tab has heard the message: the
-   * runtime has by then handed it to every tab's channel. At once when it could not be sent.
+   * Resolves once a second channel of this tab has heard the last message posted: the runtime has
+   * by then handed it to every tab's channel. At once when it could not be sent.
    */
-  post_(message: TabMessage<TUser>): Promise<void>;
+  told_(): Promise<void> | undefined;
   close_(): void;
 }
 
@@ -37,6 +39,7 @@ export function createCrossTab<TUser>(
 ): CrossTab<TUser> {
   let channel: BroadcastChannel | undefined;
   let closed = false;
+  let told: Promise<void> | undefined;
   const open = () => {
     const opened = new BroadcastChannel(channelName());
     // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
@@ -61,8 +64,8 @@ export function createCrossTab<TUser>(
   };
   return {
     listen_: () => attempt(listen),
-    post_: (message) =>
-      new Promise<void>((heard) => {
+    post_(message) {
+      told = new Promise<void>((heard) => {
         let echo: BroadcastChannel | undefined;
         const done = () => {
           echo?.close();
@@ -82,7 +85,9 @@ export function createCrossTab<TUser>(
           target.postMessage(message);
           if (!channel) target.close();
         }, done);
-      }),
+      });
+    },
+    told_: () => told,
     close_() {
       closed = true;
       channel?.close();

@@ -43,12 +43,12 @@ export function createRefreshTurn<TUser>(
         if (current) return current;
         log('refresh: calling server');
         const grant = (await requestGrant(config, 'refresh', undefined, before)) as Grant<TUser>;
-        // Shared before the lock is released (held until the other tabs have been handed it), so a tab
+        // Shared before the lock is released (held until the other tabs have heard it), so a tab
         // queued behind us has it when its turn comes; also when dispose() came meanwhile: the tabs
         // that stay get the token this cookie was rotated for. Another account's token (the cookie
         // followed a sign-in elsewhere) starts a new session: the other tabs must hear it as one, or
         // they would replay the old session's requests in it.
-        if (store.epoch_() === epoch) await tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
+        if (store.epoch_() === epoch) tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
         return grant;
       }, heard)
       // Out of the queue on news (undefined): its token, the session's end, or, when it does not answer

@@ -19,12 +19,16 @@ export interface SessionLock {
  *   beats none.
  * @param closedError - what tasks given up by `close_()` reject with.
  * @param onEscape - told when a task goes ahead without the Web Lock.
+ * @param heard - resolves once this tab's last message has reached the other tabs: the Web Lock is
+ *   held until then, so a tab queued behind a login or a refresh has its token when its turn comes.
+ *   Not a timer, which a background tab clamps.
  */
 export function createSessionLock(
   webLockName: (() => string) | null,
   escapeMs: number,
   closedError: () => Error,
-  onEscape = () => {},
+  onEscape: () => void,
+  heard: () => Promise<void> | undefined,
 ): SessionLock {
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
@@ -45,7 +49,7 @@ export function createSessionLock(
       locks
         .request(webLockName!(), { signal: waiting.signal }, () => {
           done();
-          return task().then(resolve, reject); // held until the task settles
+          return task().then(resolve, reject).then(heard);
         })
         // Only a request never granted gets here: once granted, it settles as the callback's
         // `.then()` above, which never rejects.

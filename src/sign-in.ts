@@ -47,7 +47,9 @@ export function createSignInOut<TUser>(
         .run_(async () => {
           const grant = await requestSignInGrant(config, name, sent);
           if (!grant) return null;
-          const told = tabs?.post_({ v: 1, type: 'login', grant });
+          // The lock is held until the other tabs have heard it: a refresh queued behind this login
+          // must not run in its session unawares.
+          tabs?.post_({ v: 1, type: 'login', grant });
           const signedIn = session.hold_(grant, true);
           if (logouts !== logoutsBefore && store.grant_() === grant) {
             // logout() was called while this login was on its way: end what it brought, and revoke it
@@ -55,9 +57,6 @@ export function createSignInOut<TUser>(
             signOut('user');
             await revokeAtServer(config, reportError, grant);
           }
-          // The lock is held until the other tabs have been handed it: a refresh queued behind this
-          // login must not run in its session unawares.
-          await told;
           return signedIn;
         })
         .catch((error: AuthError) => {

@@ -22,7 +22,7 @@ describe('createSessionLock', () => {
     ['within a tab', null],
   ] as const)('%s: runs one task at a time and hands each caller its own result', async (_name, webLock) => {
     const order: string[] = [];
-    const tabs = [createSessionLock(webLock, 10_000, closed), createSessionLock(webLock, 10_000, closed)];
+    const tabs = [createSessionLock(webLock, 10_000, closed, () => {}, () => undefined), createSessionLock(webLock, 10_000, closed, () => {}, () => undefined)];
     const lock = (i: number) => (webLock ? tabs[i]! : tabs[0]!);
     const task = (name: string) => async () => {
       order.push(`${name} start`);
@@ -40,7 +40,7 @@ describe('createSessionLock', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     void navigator.locks.request('l', {}, () => new Promise(() => {})); // never released
     let ran: string | undefined;
-    void createSessionLock(() => 'l', 50, closed)
+    void createSessionLock(() => 'l', 50, closed, () => {}, () => undefined)
       .run_(async () => 'ran')
       .then((result) => (ran = result));
     await vi.advanceTimersByTimeAsync(49);
@@ -50,14 +50,14 @@ describe('createSessionLock', () => {
   });
 
   it('passes a task’s failure to its caller and releases the lock for the next', async () => {
-    const lock = createSessionLock(() => 'l', 10_000, closed);
+    const lock = createSessionLock(() => 'l', 10_000, closed, () => {}, () => undefined);
     await expect(lock.run_(async () => Promise.reject(new Error('refresh failed')))).rejects.toThrow('refresh failed');
     await expect(lock.run_(async () => 'next')).resolves.toBe('next');
   });
 
   it('close() gives up waiting tasks at once and frees their place; the running one finishes', async () => {
-    const other = createSessionLock(() => 'l', 10_000, closed);
-    const lock = createSessionLock(() => 'l', 10_000, closed);
+    const other = createSessionLock(() => 'l', 10_000, closed, () => {}, () => undefined);
+    const lock = createSessionLock(() => 'l', 10_000, closed, () => {}, () => undefined);
     let release = () => {};
     let started = () => {};
     const running = new Promise<void>((resolve) => (started = resolve));
@@ -78,7 +78,7 @@ describe('createSessionLock', () => {
 
   it('without Web Locks, still serialises within the tab', async () => {
     uninstall();
-    const lock = createSessionLock(() => 'l', 10_000, closed);
+    const lock = createSessionLock(() => 'l', 10_000, closed, () => {}, () => undefined);
     let running = 0;
     let most = 0;
     const task = async () => {
