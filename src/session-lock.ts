@@ -6,7 +6,10 @@
 export interface SessionLock {
   /** Runs `task` once every earlier task, in this tab and under the Web Lock, is done. */
   run_<T>(task: () => Promise<T>): Promise<T>;
-  /** As above, but when `skip` aborts before the task starts, the task is given up and `run_` resolves `undefined`. */
+  /**
+   * As above, but when `skip` aborts while the task waits for the Web Lock, the task is given up and
+   * `run_` resolves `undefined`. (In this tab's own queue, without Web Locks, the task runs in its turn.)
+   */
   run_<T>(task: () => Promise<T>, skip: AbortSignal): Promise<T | undefined>;
   /** Gives up every task not yet started (they reject); a task already running finishes. */
   close_(): void;
@@ -73,8 +76,8 @@ export function createSessionLock(
       if (locks) return withWebLock(locks, task, skip) as Promise<T>;
       const turn = last.then(() => {
         if (closed.aborted) throw closedError();
-        return skip?.aborted ? undefined : task();
-      }) as Promise<T>;
+        return task();
+      });
       last = turn.catch(() => {});
       return turn;
     },

@@ -73,7 +73,14 @@ export function createSignInOut<TUser>(
       logouts++;
       signOut(reason);
       // After the login or refresh in flight, so the cookie it sends is the newest one.
-      await lock.run_(() => revokeAtServer(config, reportError, grant, everywhere)).catch(() => {});
+      await lock
+        .run_(async () => {
+          await revokeAtServer(config, reportError, grant, everywhere);
+          // A login that landed before our turn, in a tab that could not hear this logout (disposed
+          // while its login was at the server), brought a session that went with the cookie just now.
+          if (store.grant_()) signOut(reason);
+        })
+        .catch(() => {});
     },
     noteLogout_: () => logouts++,
   };

@@ -97,4 +97,20 @@ describe('login and refresh never interleave', () => {
     for (const tab of [tabA, tabB]) expect(tab.getState().user).toMatchObject({ email: OTHER_USER.email });
     expect((await reloadedUser())?.email).toBe(OTHER_USER.email); // the cookie still holds Carol's session
   });
+
+  it('across tabs: a logout after a closed tab’s login went out ends the session that login brings, in every tab', async () => {
+    const [tabA, tabB] = await twoTabsSignedIn();
+    const tabC = world.client({ crossTab: true });
+    await tabC.restore();
+
+    const switching = tabC.login(OTHER_USER); // at the server for 50 ms
+    await delay(5);
+    tabC.dispose(); // the tab is closed: it hears no logout, yet its login lands and is told to the others
+    const loggingOut = tabA.logout(); // asked for after that login: the user's last word
+    await Promise.all([switching.catch(() => null), loggingOut]);
+    await delivered();
+
+    for (const tab of [tabA, tabB]) expect(tab.getState().status).toBe('anonymous');
+    expect(await reloadedUser()).toBeUndefined(); // the logout revoked the cookie's session: Carol's
+  });
 });
