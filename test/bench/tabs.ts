@@ -3,23 +3,31 @@
 // refreshes and reuse detections at the server, the time from the refresh's answer to each tab's
 // first request with the new token (the slowest tab is the figure), and the p99 the expiry adds to
 // the same calls made with a valid token. A benchmark, run by hand (`npm run bench:tabs`): it
-// prints figures and judges nothing. BENCH_ENGINES=chromium,firefox,webkit BENCH_TABS=10
-// BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs.
+// prints figures and judges nothing. The page and the API are served over https and HTTP/2, as
+// real deployments serve them (the tap in front of the example server speaks it; the certificate
+// is a self-signed one each engine is told to accept); BENCH_HTTP=1 serves plain http/1.1 instead,
+// where the 1,000 calls share the browser's six connections per host. BENCH_ENGINES=chromium,firefox,webkit
+// BENCH_TABS=10 BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs; BENCH_DETAIL=1 prints each tab's
+// timings per round too.
 import { copyFile, rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../examples/server/index.mjs';
 import { DEMO_USER } from '../../examples/server/index.mjs';
 import type { Browser, EngineName, Tab } from '../e2e/engines/types';
 import { bundleClient } from '../e2e/harness';
-import { startTap, type Seen } from '../e2e/tap';
+import { cookieSent, startTap, type Seen } from '../e2e/tap';
+import { devCertificate } from '../e2e/tls';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINES = (process.env['BENCH_ENGINES'] ?? 'chromium,firefox,webkit').split(',') as EngineName[];
 const TABS = Number(process.env['BENCH_TABS'] ?? 10);
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 100);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const OVER_HTTP1 = process.env['BENCH_HTTP'] === '1';
+const DETAIL = process.env['BENCH_DETAIL'] === '1';
+const REFRESH_COOKIE = 'tk_refresh'; // the example server's default
 
 /** Each engine as the e2e tests drive it, except Chromium: throttled in the background as a real window is. */
 async function launch(name: EngineName): Promise<Browser> {
@@ -78,8 +86,15 @@ interface EngineResult {
   medianSent: number[];
   /** Per round: the longest a tab waited with a 401 in hand after the refresh had answered, in ms. */
   ownWait: number[];
-  /** Per round: the same request's arrival at the server (behind the browser's queue of six connections per host). */
+  /** Per round: the same request's arrival at the server (over HTTP/1.1, behind the browser's queue of six connections per host). */
   lastArrived: number[];
+  /** The HTTP versions the API calls arrived in, as the tap saw them ("2.0", "1.1"). */
+  httpVersions: string[];
+  /** The login's refresh cookie was marked Secure, and every refresh request carried it. */
+  secureCookie: boolean;
+  cookieOnEveryRefresh: boolean;
+  /** Per round, per tab (BENCH_DETAIL=1): visibility, its first 401 and its first replay, ms from the refresh's answer. */
+  detail: string[];
   p99Valid: number;
   p99Expired: number;
 }
@@ -89,7 +104,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
   await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
   // reuseInterval 0: any second presentation of a refresh token counts as reuse, however close.
   const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: 3600, reuseInterval: 0 });
-  const tap = await startTap(app.port);
+  const tap = await startTap(app.port, OVER_HTTP1 ? {} : { tls: devCertificate(), http2: true });
   const browser = await launch(name);
   try {
     const context = await browser.newContext();
@@ -103,7 +118,12 @@ async function measure(name: EngineName): Promise<EngineResult> {
 
     const valid: number[] = [];
     const expired: number[] = [];
-    const result: EngineResult = { engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lastSent: [], medianSent: [], ownWait: [], lastArrived: [], p99Valid: 0, p99Expired: 0 };
+    const login = tap.seen.find((request) => request.path === '/auth/login' && request.status === 200);
+    const result: EngineResult = {
+      engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lastSent: [], medianSent: [], ownWait: [], lastArrived: [],
+      httpVersions: [], secureCookie: login?.setCookie.some((line) => line.startsWith(`${REFRESH_COOKIE}=`) && /;\s*Secure/i.test(line)) ?? false,
+      cookieOnEveryRefresh: true, detail: [], p99Valid: 0, p99Expired: 0,
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const validRound = await fire(tabs);
       valid.push(...validRound.flatMap((tab) => tab.latencies));
@@ -121,6 +141,9 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.reuse += app.stats.reuseDetected - before.reuseDetected;
 
       const seen = tap.seen.slice(seenBefore);
+      const refreshRequests = seen.filter((request) => request.path === '/auth/refresh-token');
+      if (refreshRequests.length === 0 || refreshRequests.some((request) => !cookieSent(request, REFRESH_COOKIE))) result.cookieOnEveryRefresh = false;
+      for (const request of seen) if (request.path === '/api/me' && !result.httpVersions.includes(request.httpVersion)) result.httpVersions.push(request.httpVersion);
       const answered = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200)?.answeredAt;
       const arrived = firstWithNewToken(seen, `Bearer ${oldToken}`);
       const watched = await Promise.all(
@@ -138,6 +161,11 @@ async function measure(name: EngineName): Promise<EngineResult> {
       // were still in the browser's queue, which no client code shortens.
       const ownWaits = watched.map((watch) => (watch?.sentAt ?? NaN) - Math.max(watch?.first401At ?? -Infinity, answeredAt));
       result.ownWait.push(Math.max(...ownWaits));
+      if (DETAIL) {
+        const at = (time: number | null | undefined) => (time == null ? '-' : ms(time - answeredAt));
+        const tabsLine = watched.map((watch, index) => `tab ${index} ${expiredRound[index]!.visibility}: 401 ${at(watch?.first401At)}, replay ${at(watch?.sentAt)}`);
+        result.detail.push(`round ${round + 1}, ${refreshRequests.length} refresh request(s): ${tabsLine.join('; ')}`);
+      }
       result.lastArrived.push(answered === undefined || arrived.length < TABS ? NaN : Math.max(...arrived) - answered);
     }
     result.p99Valid = percentile(valid, 99);
@@ -190,13 +218,16 @@ for (const name of ENGINES) {
   console.error(`${name}…`);
   rows.push(await measure(name));
 }
-console.log(`\n${TABS} tabs × ${CALLS} calls, ${ROUNDS} rounds per engine; 1-min load average before: ${loadBefore}\n`);
+const loadAfter = loadavg()[0]!.toFixed(2);
+const served = OVER_HTTP1 ? 'plain http, HTTP/1.1 (BENCH_HTTP=1)' : 'https, HTTP/2 offered (ALPN)';
+console.log(`\n${TABS} tabs × ${CALLS} calls, ${ROUNDS} rounds per engine, served over ${served}; ${cpus().length} cores, 1-min load average before: ${loadBefore}, after: ${loadAfter}\n`);
 console.log(
-  "| engine | hidden tabs | refreshes / rounds | reuse detected | failed calls | refresh answer → last tab's first replay sent, ms (each round) | median tab, ms | longest a tab held a 401 after the answer, ms | … replay reached the server, ms | p99 valid, ms | p99 expired, ms | added p99, ms |",
+  "| engine | API calls arrived over HTTP/ | refresh cookie Secure, sent on every refresh | hidden tabs | refreshes / rounds | reuse detected | failed calls | refresh answer → last tab's first replay sent, ms (each round) | median tab, ms | longest a tab held a 401 after the answer, ms | … replay reached the server, ms | p99 valid, ms | p99 expired, ms | added p99, ms |",
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
-    `| ${row.engine} | ${row.hidden}/${TABS} | ${row.refreshes} / ${ROUNDS} | ${row.reuse} | ${row.failed} | ${row.lastSent.map(ms).join(' / ')} | ${row.medianSent.map(ms).join(' / ')} | ${row.ownWait.map(ms).join(' / ')} | ${row.lastArrived.map(ms).join(' / ')} | ${ms(row.p99Valid)} | ${ms(row.p99Expired)} | ${ms(row.p99Expired - row.p99Valid)} |`,
+    `| ${row.engine} | ${row.httpVersions.join(', ')} | ${row.secureCookie ? 'yes' : 'no'}, ${row.cookieOnEveryRefresh ? 'yes' : 'no'} | ${row.hidden}/${TABS} | ${row.refreshes} / ${ROUNDS} | ${row.reuse} | ${row.failed} | ${row.lastSent.map(ms).join(' / ')} | ${row.medianSent.map(ms).join(' / ')} | ${row.ownWait.map(ms).join(' / ')} | ${row.lastArrived.map(ms).join(' / ')} | ${ms(row.p99Valid)} | ${ms(row.p99Expired)} | ${ms(row.p99Expired - row.p99Valid)} |`,
   );
 }
+if (DETAIL) for (const row of rows) for (const line of row.detail) console.log(`${row.engine} ${line}`);
