@@ -191,7 +191,8 @@ async function measure(name: EngineName): Promise<EngineResult> {
         const tabsLine = watched.map(
           (watch, index) =>
             `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, 401 ${at(watch?.first401At)}, ` +
-            `${watch?.refreshAnsweredAt == null ? '' : `its refresh answered in the page ${at(watch.refreshAnsweredAt)}, `}replay ${at(watch?.sentAt)}`,
+            `${watch?.refreshAnsweredAt == null ? '' : `its refresh answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
+            `news ${at(watch?.newsAt)}, replay ${at(watch?.sentAt)}`,
         );
         result.detail.push(`round ${round + 1}, ${refreshRequests.length} refresh request(s): ${tabsLine.join('; ')}`);
       }
@@ -217,6 +218,8 @@ interface Watch {
   first401At: number | null;
   /** When this tab's own refresh request (if it sent one) answered in the page. */
   refreshAnsweredAt: number | null;
+  /** When the new token's message from the refreshing tab reached this tab's BroadcastChannel. */
+  newsAt: number | null;
 }
 
 /**
@@ -226,10 +229,15 @@ interface Watch {
  */
 function watchForNewToken(oldHeader: string) {
   const page = window as unknown as { __bench?: Watch; __benchFetch?: typeof fetch };
-  page.__bench = { old: oldHeader, oldCalls: 0, sentAt: null, first401At: null, refreshAnsweredAt: null };
+  page.__bench = { old: oldHeader, oldCalls: 0, sentAt: null, first401At: null, refreshAnsweredAt: null, newsAt: null };
   if (page.__benchFetch) return;
   const original = (page.__benchFetch = window.fetch);
   const now = () => performance.timeOrigin + performance.now();
+  // The client's own channel name (src/client.ts: its session key is the refresh URL).
+  const news = new BroadcastChannel(`tokenkeeper:${new URL('/auth/refresh-token', location.origin).href}`);
+  news.onmessage = () => {
+    if (page.__bench && page.__bench.newsAt === null) page.__bench.newsAt = now();
+  };
   window.fetch = async (input, init) => {
     const header = init?.headers instanceof Headers ? init.headers.get('authorization') : null;
     const bench = page.__bench;
