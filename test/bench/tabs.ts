@@ -166,7 +166,8 @@ async function measure(name: EngineName): Promise<EngineResult> {
       const refreshRequests = seen.filter((request) => request.path === '/auth/refresh-token');
       if (refreshRequests.length === 0 || refreshRequests.some((request) => !cookieSent(request, REFRESH_COOKIE))) result.cookieOnEveryRefresh = false;
       for (const request of seen) if (request.path === '/api/me' && !result.httpVersions.includes(request.httpVersion)) result.httpVersions.push(request.httpVersion);
-      const answered = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200)?.answeredAt;
+      const refreshAnswer = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200);
+      const answered = refreshAnswer?.answeredAt;
       const arrivedByTab = firstWithNewToken(seen, `Bearer ${oldToken}`);
       const watched = await Promise.all(
         tabs.map((tab) => tab.evaluate(() => (window as unknown as { __bench?: Watch }).__bench ?? null)),
@@ -194,7 +195,8 @@ async function measure(name: EngineName): Promise<EngineResult> {
             `${watch?.refreshAnsweredAt == null ? '' : `its refresh answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
             `news ${at(watch?.newsAt)}, replay ${at(watch?.sentAt)}`,
         );
-        result.detail.push(`round ${round + 1}, ${refreshRequests.length} refresh request(s): ${tabsLine.join('; ')}`);
+        const finished = refreshAnswer?.finishedAt === undefined ? '-' : ms(refreshAnswer.finishedAt - refreshAnswer.answeredAt!);
+        result.detail.push(`round ${round + 1}, ${refreshRequests.length} refresh request(s), its answer's last byte handed to the connection ${finished}: ${tabsLine.join('; ')}`);
       }
       const arrived = watched.flatMap((watch, index) => (watch === null || watch.oldCalls > 0 ? [arrivedByTab.get(String(index)) ?? NaN] : []));
       result.lastArrived.push(answered === undefined ? NaN : Math.max(...arrived) - answered);

@@ -16,6 +16,8 @@ export interface Seen {
   /** `performance.now()` in this process when the request arrived, and when its answer's head came back. */
   receivedAt: number;
   answeredAt?: number;
+  /** When the answer's last byte was handed to the connection (a head on time and a body held back differ here). */
+  finishedAt?: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function startTap(port: number, options: TapOptions = {}): Promise<
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const record: Seen = { method: req.method ?? 'GET', path, headers, httpVersion: req.httpVersion, status: 0, setCookie: [], receivedAt: performance.now() };
     if (req.method !== 'OPTIONS') seen.push(record);
+    res.once('finish', () => (record.finishedAt = performance.now()));
     const rule = rules.get(path);
     // HTTP/2 carries other requests on the same connection: reset this request's stream alone.
     if (rule === 'drop') return void (overHttp2 ? req.stream.close(http2.NGHTTP2_INTERNAL_ERROR) : req.socket.destroy());

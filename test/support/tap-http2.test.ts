@@ -64,6 +64,7 @@ describe('the tap over HTTP/2', () => {
     expect(tap.seen[0]).toMatchObject({ path: '/api/me', httpVersion: '2.0', status: 200, setCookie: ['tk_refresh=r1; Secure; HttpOnly'] });
     expect(tap.seen[0]!.headers.host).toBe(new URL(tap.url).host);
     expect(tap.seen[0]!.answeredAt).toBeGreaterThanOrEqual(tap.seen[0]!.receivedAt);
+    expect(tap.seen[0]!.finishedAt).toBeGreaterThanOrEqual(tap.seen[0]!.answeredAt!);
   });
 
   it('still answers a client that speaks only HTTP/1.1', async () => {
