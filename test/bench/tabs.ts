@@ -115,7 +115,7 @@ interface EngineResult {
   /** The login's refresh cookie was marked Secure, and every refresh request carried it. */
   secureCookie: boolean;
   cookieOnEveryRefresh: boolean;
-  /** Per round, per tab (BENCH_DETAIL=1): visibility, its first 401 and its first replay, ms from the refresh's answer. */
+  /** Per round (BENCH_DETAIL=1): each tab's visibility, old calls, first 401, own refresh answer, news and first replay, ms from the refresh's answer. */
   detail: string[];
   p99Valid: number;
   p99Expired: number;
