@@ -3,23 +3,31 @@
 // refreshes and reuse detections at the server, the time from the refresh's answer to each tab's
 // first request with the new token (the slowest tab is the figure), and the p99 the expiry adds to
 // the same calls made with a valid token. A benchmark, run by hand (`npm run bench:tabs`): it
-// prints figures and judges nothing. BENCH_ENGINES=chromium,firefox,webkit BENCH_TABS=10
-// BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs.
+// prints figures and judges nothing. The page and the API are served over https and HTTP/2, as
+// real deployments serve them (the tap in front of the example server speaks it; the certificate
+// is a self-signed one each engine is told to accept); BENCH_HTTP=1 serves plain http/1.1 instead,
+// where the 1,000 calls share the browser's six connections per host. BENCH_ENGINES=chromium,firefox,webkit
+// BENCH_TABS=10 BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs; BENCH_DETAIL=1 prints each tab's
+// timings per round too.
 import { copyFile, rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../examples/server/index.mjs';
 import { DEMO_USER } from '../../examples/server/index.mjs';
 import type { Browser, EngineName, Tab } from '../e2e/engines/types';
 import { bundleClient } from '../e2e/harness';
-import { startTap, type Seen } from '../e2e/tap';
+import { cookieSent, startTap, type Seen } from '../e2e/tap';
+import { devCertificate } from '../e2e/tls';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINES = (process.env['BENCH_ENGINES'] ?? 'chromium,firefox,webkit').split(',') as EngineName[];
 const TABS = Number(process.env['BENCH_TABS'] ?? 10);
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 100);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const OVER_HTTP1 = process.env['BENCH_HTTP'] === '1';
+const DETAIL = process.env['BENCH_DETAIL'] === '1';
+const REFRESH_COOKIE = 'tk_refresh'; // the example server's default
 
 /** Each engine as the e2e tests drive it, except Chromium: throttled in the background as a real window is. */
 async function launch(name: EngineName): Promise<Browser> {
@@ -37,29 +45,49 @@ interface TabRound {
   visibility: string;
 }
 
-/** In the page: `calls` authFetch calls at once, each timed from its call to its body. */
-const fire = (tabs: Tab[]) =>
-  Promise.all(
-    tabs.map((tab, index) =>
-      tab.evaluate(
-        async ({ index, calls }) => {
-          const one = async () => {
-            const started = performance.now();
-            try {
-              const response = await window.tk.auth.authFetch('/api/me', { headers: { 'x-bench-tab': String(index) } });
-              await response.arrayBuffer();
-              return [response.status, performance.now() - started] as const;
-            } catch {
-              return [0, performance.now() - started] as const; // thrown (a refresh that timed out): a failed call
-            }
-          };
-          const results = await Promise.all(Array.from({ length: calls }, one));
-          return { statuses: results.map(([status]) => status), latencies: results.map(([, ms]) => ms), visibility: document.visibilityState };
-        },
-        { index, calls: CALLS },
-      ),
-    ),
-  ) as Promise<TabRound[]>;
+/**
+ * In the page: readies `calls` authFetch calls, each timed from its call to its body, to start on
+ * the bench's "go" over a BroadcastChannel (window.__benchRun then holds their results).
+ */
+function arm({ index, calls }: { index: number; calls: number }) {
+  const one = async () => {
+    const started = performance.now();
+    try {
+      const response = await window.tk.auth.authFetch('/api/me', { headers: { 'x-bench-tab': String(index) } });
+      await response.arrayBuffer();
+      return [response.status, performance.now() - started] as const;
+    } catch {
+      return [0, performance.now() - started] as const; // thrown (a refresh that timed out): a failed call
+    }
+  };
+  const run = async (): Promise<TabRound> => {
+    const results = await Promise.all(Array.from({ length: calls }, one));
+    return { statuses: results.map(([status]) => status), latencies: results.map(([, ms]) => ms), visibility: document.visibilityState };
+  };
+  const page = window as unknown as { __benchRun?: Promise<TabRound> };
+  page.__benchRun = new Promise((resolve) => {
+    const go = new BroadcastChannel('tokenkeeper-bench-go');
+    go.onmessage = () => {
+      go.close();
+      resolve(run());
+    };
+  });
+}
+
+/**
+ * Every tab's calls at once. The tabs start on one BroadcastChannel message, not on the driver's
+ * command to each: WebKit's driver talks to one window at a time, which started the tenth tab's
+ * calls over a second after the first's, after the refresh had answered, so they never saw a 401.
+ */
+async function fire(tabs: Tab[]): Promise<TabRound[]> {
+  await Promise.all(tabs.map((tab, index) => tab.evaluate(arm, { index, calls: CALLS })));
+  await tabs[0]!.evaluate(() => {
+    const go = new BroadcastChannel('tokenkeeper-bench-go');
+    go.postMessage('go'); // delivered to this tab's own listener too: another channel object
+    go.close();
+  });
+  return Promise.all(tabs.map((tab) => tab.evaluate(() => (window as unknown as { __benchRun: Promise<TabRound> }).__benchRun)));
+}
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,14 +100,23 @@ interface EngineResult {
   refreshes: number;
   reuse: number;
   failed: number;
+  /** Tabs (summed over rounds) whose calls all started after the refresh had answered: nothing to replay. */
+  lateStarts: number;
   /** Per round: from the refresh's answer to the slowest tab's first request with the new token leaving the page, in ms. */
   lastSent: number[];
   /** Per round: the median tab's. */
   medianSent: number[];
   /** Per round: the longest a tab waited with a 401 in hand after the refresh had answered, in ms. */
   ownWait: number[];
-  /** Per round: the same request's arrival at the server (behind the browser's queue of six connections per host). */
+  /** Per round: the same request's arrival at the server (over HTTP/1.1, behind the browser's queue of six connections per host). */
   lastArrived: number[];
+  /** The HTTP versions the API calls arrived in, as the tap saw them ("2.0", "1.1"). */
+  httpVersions: string[];
+  /** The login's refresh cookie was marked Secure, and every refresh request carried it. */
+  secureCookie: boolean;
+  cookieOnEveryRefresh: boolean;
+  /** Per round (BENCH_DETAIL=1): each tab's visibility, old calls, first 401, own refresh answer, news and first replay, ms from the refresh's answer. */
+  detail: string[];
   p99Valid: number;
   p99Expired: number;
 }
@@ -89,7 +126,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
   await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
   // reuseInterval 0: any second presentation of a refresh token counts as reuse, however close.
   const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: 3600, reuseInterval: 0 });
-  const tap = await startTap(app.port);
+  const tap = await startTap(app.port, OVER_HTTP1 ? {} : { tls: devCertificate(), http2: true });
   const browser = await launch(name);
   try {
     const context = await browser.newContext();
@@ -103,7 +140,12 @@ async function measure(name: EngineName): Promise<EngineResult> {
 
     const valid: number[] = [];
     const expired: number[] = [];
-    const result: EngineResult = { engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lastSent: [], medianSent: [], ownWait: [], lastArrived: [], p99Valid: 0, p99Expired: 0 };
+    const login = tap.seen.find((request) => request.path === '/auth/login' && request.status === 200);
+    const result: EngineResult = {
+      engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lateStarts: 0, lastSent: [], medianSent: [], ownWait: [], lastArrived: [],
+      httpVersions: [], secureCookie: login?.setCookie.some((line) => line.startsWith(`${REFRESH_COOKIE}=`) && /;\s*Secure/i.test(line)) ?? false,
+      cookieOnEveryRefresh: true, detail: [], p99Valid: 0, p99Expired: 0,
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const validRound = await fire(tabs);
       valid.push(...validRound.flatMap((tab) => tab.latencies));
@@ -121,12 +163,19 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.reuse += app.stats.reuseDetected - before.reuseDetected;
 
       const seen = tap.seen.slice(seenBefore);
-      const answered = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200)?.answeredAt;
-      const arrived = firstWithNewToken(seen, `Bearer ${oldToken}`);
+      const refreshRequests = seen.filter((request) => request.path === '/auth/refresh-token');
+      if (refreshRequests.length === 0 || refreshRequests.some((request) => !cookieSent(request, REFRESH_COOKIE))) result.cookieOnEveryRefresh = false;
+      for (const request of seen) if (request.path === '/api/me' && !result.httpVersions.includes(request.httpVersion)) result.httpVersions.push(request.httpVersion);
+      const refreshAnswer = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200);
+      const answered = refreshAnswer?.answeredAt;
+      const arrivedByTab = firstWithNewToken(seen, `Bearer ${oldToken}`);
       const watched = await Promise.all(
-        tabs.map((tab) => tab.evaluate(() => (window as unknown as { __bench?: { sentAt: number | null; first401At: number | null } }).__bench ?? null)),
+        tabs.map((tab) => tab.evaluate(() => (window as unknown as { __bench?: Watch }).__bench ?? null)),
       );
-      const sent = watched.map((watch) => watch?.sentAt ?? null);
+      // A tab that sent no call with the expired token replayed nothing: it is left out of the figures.
+      const replayed = watched.filter((watch) => watch === null || watch.oldCalls > 0);
+      result.lateStarts += TABS - replayed.length;
+      const sent = replayed.map((watch) => watch?.sentAt ?? null);
       // A tab that never sent the new token (its calls failed) makes the round's figures NaN.
       const answeredAt = answered === undefined ? NaN : performance.timeOrigin + answered;
       // The page's clock and ours are the same machine's: both as milliseconds since the epoch.
@@ -136,9 +185,21 @@ async function measure(name: EngineName): Promise<EngineResult> {
       // The tab's own wait: from when it had both a 401 in hand and the answer within reach (the
       // later of its first 401 and the refresh's answer) to its replay. Before that, its requests
       // were still in the browser's queue, which no client code shortens.
-      const ownWaits = watched.map((watch) => (watch?.sentAt ?? NaN) - Math.max(watch?.first401At ?? -Infinity, answeredAt));
+      const ownWaits = replayed.map((watch) => (watch?.sentAt ?? NaN) - Math.max(watch?.first401At ?? -Infinity, answeredAt));
       result.ownWait.push(Math.max(...ownWaits));
-      result.lastArrived.push(answered === undefined || arrived.length < TABS ? NaN : Math.max(...arrived) - answered);
+      if (DETAIL) {
+        const at = (time: number | null | undefined) => (time == null ? '-' : ms(time - answeredAt));
+        const tabsLine = watched.map(
+          (watch, index) =>
+            `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, 401 ${at(watch?.first401At)}, ` +
+            `${watch?.refreshAnsweredAt == null ? '' : `its refresh answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
+            `news ${at(watch?.newsAt)}, replay ${at(watch?.sentAt)}`,
+        );
+        const finished = refreshAnswer?.finishedAt === undefined ? '-' : ms(refreshAnswer.finishedAt - refreshAnswer.answeredAt!);
+        result.detail.push(`round ${round + 1}, ${refreshRequests.length} refresh request(s), its answer's last byte handed to the connection ${finished}: ${tabsLine.join('; ')}`);
+      }
+      const arrived = watched.flatMap((watch, index) => (watch === null || watch.oldCalls > 0 ? [arrivedByTab.get(String(index)) ?? NaN] : []));
+      result.lastArrived.push(answered === undefined ? NaN : Math.max(...arrived) - answered);
     }
     result.p99Valid = percentile(valid, 99);
     result.p99Expired = percentile(expired, 99);
@@ -150,37 +211,57 @@ async function measure(name: EngineName): Promise<EngineResult> {
   }
 }
 
+/** What a tab noted in one round, as milliseconds since the epoch (the page's clock and ours are one machine's). */
+interface Watch {
+  old: string;
+  /** Calls sent with the expired token: none when the tab started after the refresh had answered. */
+  oldCalls: number;
+  sentAt: number | null;
+  first401At: number | null;
+  /** When this tab's own refresh request (if it sent one) answered in the page. */
+  refreshAnsweredAt: number | null;
+  /** When the new token's message from the refreshing tab reached this tab's BroadcastChannel. */
+  newsAt: number | null;
+}
+
 /**
  * In the page: notes when the first API call with a token other than `oldHeader` is handed to
  * `fetch` (the library's part; the browser's connection queue comes after). The client looks
  * `fetch` up at each call, so wrapping it once is enough.
  */
 function watchForNewToken(oldHeader: string) {
-  type Watch = { old: string; sentAt: number | null; first401At: number | null };
   const page = window as unknown as { __bench?: Watch; __benchFetch?: typeof fetch };
-  page.__bench = { old: oldHeader, sentAt: null, first401At: null };
+  page.__bench = { old: oldHeader, oldCalls: 0, sentAt: null, first401At: null, refreshAnsweredAt: null, newsAt: null };
   if (page.__benchFetch) return;
   const original = (page.__benchFetch = window.fetch);
   const now = () => performance.timeOrigin + performance.now();
+  // The client's own channel name (src/client.ts: its session key is the refresh URL).
+  const news = new BroadcastChannel(`tokenkeeper:${new URL('/auth/refresh-token', location.origin).href}`);
+  news.onmessage = () => {
+    if (page.__bench && page.__bench.newsAt === null) page.__bench.newsAt = now();
+  };
   window.fetch = async (input, init) => {
     const header = init?.headers instanceof Headers ? init.headers.get('authorization') : null;
     const bench = page.__bench;
+    if (bench && header === bench.old) bench.oldCalls++;
     if (bench && bench.sentAt === null && header && header !== bench.old) bench.sentAt = now();
     const response = await original.call(window, input, init);
     if (bench && bench.first401At === null && response.status === 401) bench.first401At = now();
+    const url = typeof input === 'string' ? input : input instanceof Request ? input.url : input.href;
+    if (bench && bench.refreshAnsweredAt === null && url.includes('/auth/refresh-token')) bench.refreshAnsweredAt = now();
     return response;
   };
 }
 
-/** Per tab, when its first API request with a token other than `oldHeader` reached the server. */
-function firstWithNewToken(seen: Seen[], oldHeader: string): number[] {
+/** Per tab (by its x-bench-tab header), when its first API request with a token other than `oldHeader` reached the server. */
+function firstWithNewToken(seen: Seen[], oldHeader: string): Map<string, number> {
   const first = new Map<string, number>();
   for (const request of seen) {
     const tab = request.headers['x-bench-tab'];
     if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization === oldHeader) continue;
     if (!first.has(tab)) first.set(tab, request.receivedAt);
   }
-  return [...first.values()];
+  return first;
 }
 
 const ms = (value: number) => value.toFixed(0);
@@ -190,13 +271,16 @@ for (const name of ENGINES) {
   console.error(`${name}…`);
   rows.push(await measure(name));
 }
-console.log(`\n${TABS} tabs × ${CALLS} calls, ${ROUNDS} rounds per engine; 1-min load average before: ${loadBefore}\n`);
+const loadAfter = loadavg()[0]!.toFixed(2);
+const served = OVER_HTTP1 ? 'plain http, HTTP/1.1 (BENCH_HTTP=1)' : 'https, HTTP/2 offered (ALPN)';
+console.log(`\n${TABS} tabs × ${CALLS} calls, ${ROUNDS} rounds per engine, served over ${served}; ${cpus().length} cores, 1-min load average before: ${loadBefore}, after: ${loadAfter}\n`);
 console.log(
-  "| engine | hidden tabs | refreshes / rounds | reuse detected | failed calls | refresh answer → last tab's first replay sent, ms (each round) | median tab, ms | longest a tab held a 401 after the answer, ms | … replay reached the server, ms | p99 valid, ms | p99 expired, ms | added p99, ms |",
+  "| engine | API calls arrived over HTTP/ | refresh cookie Secure, sent on every refresh | hidden tabs | refreshes / rounds | reuse detected | failed calls | tabs that started after the answer | refresh answer → last tab's first replay sent, ms (each round) | median tab, ms | longest a tab held a 401 after the answer, ms | … replay reached the server, ms | p99 valid, ms | p99 expired, ms | added p99, ms |",
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   console.log(
-    `| ${row.engine} | ${row.hidden}/${TABS} | ${row.refreshes} / ${ROUNDS} | ${row.reuse} | ${row.failed} | ${row.lastSent.map(ms).join(' / ')} | ${row.medianSent.map(ms).join(' / ')} | ${row.ownWait.map(ms).join(' / ')} | ${row.lastArrived.map(ms).join(' / ')} | ${ms(row.p99Valid)} | ${ms(row.p99Expired)} | ${ms(row.p99Expired - row.p99Valid)} |`,
+    `| ${row.engine} | ${row.httpVersions.join(', ')} | ${row.secureCookie ? 'yes' : 'no'}, ${row.cookieOnEveryRefresh ? 'yes' : 'no'} | ${row.hidden}/${TABS} | ${row.refreshes} / ${ROUNDS} | ${row.reuse} | ${row.failed} | ${row.lateStarts} | ${row.lastSent.map(ms).join(' / ')} | ${row.medianSent.map(ms).join(' / ')} | ${row.ownWait.map(ms).join(' / ')} | ${row.lastArrived.map(ms).join(' / ')} | ${ms(row.p99Valid)} | ${ms(row.p99Expired)} | ${ms(row.p99Expired - row.p99Valid)} |`,
   );
 }
+if (DETAIL) for (const row of rows) for (const line of row.detail) console.log(`${row.engine} ${line}`);

@@ -1,18 +1,23 @@
-import { createServer, request as forward, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { createServer, request as forward, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { constants as http2, createSecureServer, Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A request as it reached the server: what the browser really sent, whichever engine sent it. */
 export interface Seen {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The HTTP version the browser spoke: `'2.0'` or `'1.1'`. */
+  httpVersion: string;
   /** The answer's status, and its `Set-Cookie` lines (empty for a request the tap answered itself). */
   status: number;
   setCookie: string[];
   /** `performance.now()` in this process when the request arrived, and when its answer's head came back. */
   receivedAt: number;
   answeredAt?: number;
+  /** When the answer's last byte was handed to the connection (a head on time and a body held back differ here). */
+  finishedAt?: number;
 }
 
 /**
@@ -31,36 +36,68 @@ export interface Tap {
   close(): Promise<void>;
 }
 
+/** Connection-specific headers: an HTTP/1.1 answer has them, HTTP/2 forbids them. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/** A request's headers as the HTTP/1.1 server behind expects them: HTTP/2's `:authority` is its Host. */
+function forUpstream(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const plain: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!name.startsWith(':')) plain[name] = value;
+  const authority = headers[':authority'];
+  if (plain.host === undefined && typeof authority === 'string') plain.host = authority;
+  return plain;
+}
+
+/** An HTTP/1.1 answer's headers, fit to send over HTTP/2. */
+const forHttp2 = (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+
+export interface TapOptions {
+  /** The address to listen on; default 127.0.0.1 (the URL then says `localhost`). */
+  host?: string;
+  /** Listen on https with this key and certificate (tls.ts makes one). */
+  tls?: { key: string; cert: string };
+  /**
+   * With `tls`: speak HTTP/2 to browsers that offer it (ALPN), HTTP/1.1 to the others, as a real
+   * deployment's front does. The server behind stays on HTTP/1.1.
+   */
+  http2?: boolean;
+  /** The address of the server behind; default 127.0.0.1. */
+  upstreamHost?: string;
+}
+
 /**
  * A transparent proxy in front of a server on 127.0.0.1:`port` (the Host header passes unchanged,
  * so origin checks and DPoP's `htu` see the tap's address). It does in Node what Playwright's
  * `page.route` and request events did in Chromium alone: record requests, and hold, fail or drop
  * some, in every engine alike.
  */
-export async function startTap(
-  port: number,
-  options: { host?: string; tls?: { key: string; cert: string }; upstreamHost?: string } = {},
-): Promise<Tap> {
-  const { host = '127.0.0.1', tls, upstreamHost = '127.0.0.1' } = options;
+export async function startTap(port: number, options: TapOptions = {}): Promise<Tap> {
+  const { host = '127.0.0.1', tls, http2: useHttp2 = false, upstreamHost = '127.0.0.1' } = options;
+  if (useHttp2 && !tls) throw new Error('startTap: http2 needs tls (browsers speak HTTP/2 only over https)');
   const seen: Seen[] = [];
   const rules = new Map<string, Rule>();
-  const handle: RequestListener = (req, res) => {
+  const handle = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+    const overHttp2 = req instanceof Http2ServerRequest;
+    const headers = forUpstream(req.headers);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const record: Seen = { method: req.method ?? 'GET', path, headers: req.headers, status: 0, setCookie: [], receivedAt: performance.now() };
+    const record: Seen = { method: req.method ?? 'GET', path, headers, httpVersion: req.httpVersion, status: 0, setCookie: [], receivedAt: performance.now() };
     if (req.method !== 'OPTIONS') seen.push(record);
+    res.once('finish', () => (record.finishedAt = performance.now()));
     const rule = rules.get(path);
-    if (rule === 'drop') return void req.socket.destroy();
+    // HTTP/2 carries other requests on the same connection: reset this request's stream alone.
+    if (rule === 'drop') return void (overHttp2 ? req.stream.close(http2.NGHTTP2_INTERNAL_ERROR) : req.socket.destroy());
     if (rule && 'status' in rule) {
       record.status = rule.status;
       res.writeHead(rule.status, { 'Content-Type': 'application/json' }).end('{}');
       return;
     }
     const send = () => {
-      const upstream = forward({ host: upstreamHost, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      const upstream = forward({ host: upstreamHost, port, method: req.method, path: req.url, headers }, (answer) => {
         record.status = answer.statusCode ?? 0;
         record.answeredAt = performance.now();
         record.setCookie = answer.headers['set-cookie'] ?? [];
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, overHttp2 ? forHttp2(answer.headers) : answer.headers);
         answer.pipe(res);
       });
       upstream.on('error', () => res.destroy());
@@ -72,7 +109,13 @@ export async function startTap(
     res.once('close', () => (gone = true));
     setTimeout(() => (gone ? undefined : send()), rule.delayMs);
   };
-  const server = tls ? createTlsServer(tls, handle) : createServer(handle);
+  const server = useHttp2 && tls ? createSecureServer({ ...tls, allowHTTP1: true }, handle) : tls ? createTlsServer(tls, handle) : createServer(handle);
+  // Every connection, to end them all at close (HTTP/2's server has no closeAllConnections).
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const tapPort = (server.address() as AddressInfo).port;
   return {
@@ -86,7 +129,7 @@ export async function startTap(
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of connections) socket.destroy();
       }),
   };
 }
