@@ -10,6 +10,7 @@ import { startApiServer, type RunningApiServer } from '../../examples/api-server
 import { createJtiCache } from '../../examples/api-server/jti-cache.mjs';
 import { DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
 import { attackerKey, expectRefused, type ProofCall } from '../modules/dpop-attacker';
+import { call } from './http.mjs';
 
 let auth: RunningServer;
 let api: RunningApiServer;
@@ -28,17 +29,13 @@ afterAll(async () => {
 /** Signs in as the demo user, with a proof by `dpop`'s key when given; the access token. */
 async function login(dpop?: DpopHandle) {
   const proof = dpop ? await dpop.proof('POST', `${auth.url}/auth/login`) : undefined;
-  const res = await fetch(`${auth.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(proof ? { DPoP: proof } : {}) },
-    body: JSON.stringify(DEMO_USER),
-  });
+  const res = await call(auth, 'POST', '/auth/login', { body: DEMO_USER, headers: proof ? { DPoP: proof } : {} });
   expect(res.status, await res.clone().text()).toBe(200);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
 const get = ({ token, scheme = 'DPoP', proof }: ProofCall) =>
-  fetch(hello, { headers: { ...(token ? { Authorization: `${scheme} ${token}` } : {}), ...(proof ? { DPoP: proof } : {}) } });
+  call(api, 'GET', '/api/hello', { headers: { ...(token ? { Authorization: `${scheme} ${token}` } : {}), ...(proof ? { DPoP: proof } : {}) } });
 
 describe('a DPoP-bound token at the API server', () => {
   let page: DpopHandle;
