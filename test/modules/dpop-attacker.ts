@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { expect } from 'vitest';
+import { call, type Target } from '../servers/http.mjs';
 
 export interface ForgedProof {
   /** Header fields to set or (with `undefined`) remove. */
@@ -62,3 +63,7 @@ export interface ProofCall {
   body?: unknown;
   headers?: Record<string, string>;
 }
+
+/** A {@link ProofCall} to `target`: as http.mjs's `call`, with the token under the DPoP scheme unless it says Bearer. */
+export const proofCall = (target: Target, method: string, path: string, options: ProofCall = {}) =>
+  call(target, method, path, { ...options, scheme: options.scheme ?? 'DPoP' });

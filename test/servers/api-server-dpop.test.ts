@@ -9,7 +9,7 @@ import { createDpop, type DpopHandle } from 'tokenkeeper/dpop';
 import { startApiServer, type RunningApiServer } from '../../examples/api-server/index.mjs';
 import { createJtiCache } from '../../examples/api-server/jti-cache.mjs';
 import { DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
-import { attackerKey, expectRefused, type ProofCall } from '../modules/dpop-attacker';
+import { attackerKey, expectRefused, proofCall, type ProofCall } from '../modules/dpop-attacker';
 
 let auth: RunningServer;
 let api: RunningApiServer;
@@ -28,17 +28,12 @@ afterAll(async () => {
 /** Signs in as the demo user, with a proof by `dpop`'s key when given; the access token. */
 async function login(dpop?: DpopHandle) {
   const proof = dpop ? await dpop.proof('POST', `${auth.url}/auth/login`) : undefined;
-  const res = await fetch(`${auth.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(proof ? { DPoP: proof } : {}) },
-    body: JSON.stringify(DEMO_USER),
-  });
+  const res = await proofCall(auth, 'POST', '/auth/login', { body: DEMO_USER, ...(proof ? { proof } : {}) });
   expect(res.status, await res.clone().text()).toBe(200);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-const get = ({ token, scheme = 'DPoP', proof }: ProofCall) =>
-  fetch(hello, { headers: { ...(token ? { Authorization: `${scheme} ${token}` } : {}), ...(proof ? { DPoP: proof } : {}) } });
+const get = (options: ProofCall) => proofCall(api, 'GET', '/api/hello', options);
 
 describe('a DPoP-bound token at the API server', () => {
   let page: DpopHandle;

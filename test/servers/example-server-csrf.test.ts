@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
 import { startServerProcess } from '../support/server-process.mjs';
+import { call, login as logIn, refresh } from './http.mjs';
 
 const SPA = 'https://app.example.net';
 const DEMO = { email: DEMO_USER.email, password: DEMO_USER.password };
@@ -35,17 +36,12 @@ interface Call { body?: unknown; token?: string; csrf?: string | null; origin?: 
  */
 async function send(browser: Browser, method: string, path: string, { body, token, csrf, origin = SPA, headers = {} }: Call = {}) {
   const header = csrf === undefined ? browser.csrf : csrf;
-  const response = await fetch(server.url + path, {
-    method,
-    headers: {
-      Origin: origin,
-      ...(browser.jar.size ? { Cookie: [...browser.jar].map(([name, value]) => `${name}=${value}`).join('; ') } : {}),
-      ...(header ? { 'X-CSRF-Token': header } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const cookie = [...browser.jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  const response = await call(server, method, path, {
+    token,
+    cookie,
+    body,
+    headers: { Origin: origin, ...(header ? { 'X-CSRF-Token': header } : {}), ...headers },
   });
   for (const set of response.headers.getSetCookie()) {
     const [pair = ''] = set.split(';');
@@ -85,24 +81,23 @@ describe('cross-site mode: cookies and the token', () => {
     const login = await send(browser, 'POST', '/auth/login', { body: DEMO });
     const refresh = login.headers.getSetCookie().find((cookie) => cookie.startsWith('tk_refresh='))!;
     expect(refresh.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=3600', 'Partitioned', 'Path=/auth', 'SameSite=None', 'Secure']);
-    const again = await fetch(`${server.url}/auth/csrf`, { headers: { Origin: SPA } });
+    const again = await call(server, 'GET', '/auth/csrf', { headers: { Origin: SPA } });
     const [csrf] = again.headers.getSetCookie();
     expect(csrf).toMatch(/^__Host-tk_csrf=[A-Za-z0-9_-]{43}; /);
     expect(csrf!.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=34560000', 'Partitioned', 'Path=/', 'SameSite=None', 'Secure']);
   });
 
   it('hands the token to the SPA origins only: another origin gets no CORS headers, so a browser lets it read nothing', async () => {
-    const spa = await fetch(`${server.url}/auth/csrf`, { headers: { Origin: SPA } });
+    const spa = await call(server, 'GET', '/auth/csrf', { headers: { Origin: SPA } });
     expect(spa.headers.get('access-control-allow-origin')).toBe(SPA);
     expect(spa.headers.get('access-control-allow-credentials')).toBe('true');
     expect(spa.headers.get('cache-control')).toBe('no-store');
-    const other = await fetch(`${server.url}/auth/csrf`, { headers: { Origin: 'https://evil.example' } });
+    const other = await call(server, 'GET', '/auth/csrf', { headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('lets the SPA send X-CSRF-Token (preflight)', async () => {
-    const preflight = await fetch(`${server.url}/auth/refresh-token`, {
-      method: 'OPTIONS',
+    const preflight = await call(server, 'OPTIONS', '/auth/refresh-token', {
       headers: { Origin: SPA, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-csrf-token' },
     });
     expect(preflight.headers.get('access-control-allow-headers')?.split(', ')).toContain('X-CSRF-Token');
@@ -214,14 +209,14 @@ describe('same-site mode (the default)', () => {
   afterAll(() => sameSite.close());
 
   it('needs no token: SameSite=Strict keeps other sites from sending the cookie at all', async () => {
-    const login = await fetch(`${sameSite.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO) });
+    const login = await logIn(sameSite, DEMO.email, DEMO.password);
     const cookie = login.headers.getSetCookie().find((set) => set.startsWith('tk_refresh='))!;
     expect(cookie).toContain('; SameSite=Strict;');
     expect(cookie).not.toContain('Partitioned');
-    const refreshed = await fetch(`${sameSite.url}/auth/refresh-token`, { method: 'POST', headers: { Cookie: cookie.split(';')[0]! } });
+    const refreshed = await refresh(sameSite, cookie.split(';')[0]!);
     expect(refreshed.status).toBe(200);
-    expect((await fetch(`${sameSite.url}/auth/csrf`)).status).toBe(404);
-    const preflight = await fetch(`${sameSite.url}/auth/login`, { method: 'OPTIONS', headers: { Origin: SPA, 'Access-Control-Request-Method': 'POST' } });
+    expect((await call(sameSite, 'GET', '/auth/csrf')).status).toBe(404);
+    const preflight = await call(sameSite, 'OPTIONS', '/auth/login', { headers: { Origin: SPA, 'Access-Control-Request-Method': 'POST' } });
     expect(preflight.headers.get('access-control-allow-headers')?.split(', ')).not.toContain('X-CSRF-Token');
   });
 });
@@ -230,15 +225,11 @@ describe('options', () => {
   it('partitioned: false leaves Partitioned off both cookies', async () => {
     const plain = await startServer({ port: 0, crossSite: true, partitioned: false, allowedOrigins: [SPA] });
     try {
-      const csrf = await fetch(`${plain.url}/auth/csrf`);
+      const csrf = await call(plain, 'GET', '/auth/csrf');
       const [tokenCookie] = csrf.headers.getSetCookie();
       expect(tokenCookie).not.toContain('Partitioned');
       const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-      const login = await fetch(`${plain.url}/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Cookie: tokenCookie!.split(';')[0]!, 'X-CSRF-Token': csrfToken },
-        body: JSON.stringify(DEMO),
-      });
+      const login = await call(plain, 'POST', '/auth/login', { body: DEMO, cookie: tokenCookie!.split(';')[0]!, headers: { 'X-CSRF-Token': csrfToken } });
       expect(login.status).toBe(200);
       expect(login.headers.getSetCookie()[0]).toMatch(/; SameSite=None; Path=\/auth; Max-Age=\d+$/);
     } finally {
@@ -250,7 +241,8 @@ describe('options', () => {
     const cli = await startServerProcess({ CROSS_SITE: '1', SPA_ORIGINS: SPA, AUTH_LOG: '0' });
     try {
       expect(cli.output()).toMatch(/cross-site mode: refresh cookie SameSite=None; Secure; Partitioned; .*GET \/auth\/csrf .*X-CSRF-Token/);
-      const refused = await fetch(`${cli.url}/auth/refresh-token`, { method: 'POST' });
+      // No cookie at all: the command-line server refuses before it looks for one.
+      const refused = await call(cli, 'POST', '/auth/refresh-token');
       expect(await refused.json()).toEqual({ error: 'csrf', reason: 'no_cookie' });
     } finally {
       await cli.stop();

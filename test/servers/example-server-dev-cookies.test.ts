@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
+import { call } from './http.mjs';
 
 /** The login's Set-Cookie; node:http, since fetch will not send another Host. */
 const login = (server: RunningServer, headers: Record<string, string>) =>
@@ -49,7 +50,7 @@ describe('the refresh cookie’s Secure flag in the example server', () => {
   });
 
   it('stays on cross-site, where SameSite=None needs it', async () => {
-    const csrf = await fetch(`${crossSite.url}/auth/csrf`, { headers: { Origin: 'http://localhost:5173' } });
+    const csrf = await call(crossSite, 'GET', '/auth/csrf', { headers: { Origin: 'http://localhost:5173' } });
     const token = ((await csrf.json()) as { csrfToken: string }).csrfToken;
     const setCookie = await login(crossSite, {
       Origin: 'http://localhost:5173',

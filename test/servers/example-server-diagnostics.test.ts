@@ -8,6 +8,7 @@ import { DEMO_USER, startServer, type RunningServer } from '../../examples/serve
 import { browserUrl, parseOrigins } from '../../examples/server/origins.mjs';
 import { HANG_MS } from '../support/outcome';
 import { startServerProcess } from '../support/server-process.mjs';
+import { call } from './http.mjs';
 
 describe('SPA_ORIGINS', () => {
   it('trims a trailing slash and keeps well-formed origins without a warning', () => {
@@ -52,15 +53,10 @@ describe('one log line per auth call and per refused origin', () => {
   });
 
   const post = (path: string, init: { body?: unknown; cookie?: string; origin?: string; fetchSite?: string } = {}) =>
-    fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: {
-        ...(init.body ? { 'Content-Type': 'application/json' } : {}),
-        ...(init.cookie ? { Cookie: init.cookie } : {}),
-        ...(init.origin ? { Origin: init.origin } : {}),
-        ...(init.fetchSite ? { 'Sec-Fetch-Site': init.fetchSite } : {}),
-      },
-      ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+    call(server, 'POST', path, {
+      body: init.body,
+      cookie: init.cookie,
+      headers: { ...(init.origin ? { Origin: init.origin } : {}), ...(init.fetchSite ? { 'Sec-Fetch-Site': init.fetchSite } : {}) },
     });
 
   it('says who signed in, and why a call was refused, without a token, cookie or password', async () => {
@@ -84,8 +80,7 @@ describe('one log line per auth call and per refused origin', () => {
   });
 
   it('names a refused origin and, for 127.0.0.1 against localhost, the mix-up', async () => {
-    const preflight = await fetch(`${server.url}/auth/login`, {
-      method: 'OPTIONS',
+    const preflight = await call(server, 'OPTIONS', '/auth/login', {
       headers: { Origin: 'http://127.0.0.1:5173', 'Access-Control-Request-Method': 'POST' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
@@ -113,7 +108,7 @@ describe('one log line per auth call and per refused origin', () => {
     const quiet = await startServer({ port: 0 });
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((name) => vi.spyOn(console, name));
     try {
-      await fetch(`${quiet.url}/auth/login`, { method: 'POST', headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO_USER) });
+      await call(quiet, 'POST', '/auth/login', { body: DEMO_USER, headers: { Origin: 'https://evil.example' } });
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     } finally {
       await quiet.close();
@@ -144,11 +139,7 @@ describe('behind a Vite dev-server proxy (the README\'s development set-up), SPA
 
   /** A POST as a browser sends it from a page on the dev server: Origin is the page's, and it calls its own origin. */
   const proxiedPost = (path: string, body?: unknown) =>
-    fetch(`${pageOrigin.replace('localhost', '127.0.0.1')}${path}`, {
-      method: 'POST',
-      headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-origin', ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    call({ url: pageOrigin.replace('localhost', '127.0.0.1') }, 'POST', path, { body, headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-origin' } });
 
   it('signs in and out through the proxy without calling the page refused', async () => {
     const login = await proxiedPost('/auth/login', DEMO_USER);
@@ -158,7 +149,7 @@ describe('behind a Vite dev-server proxy (the README\'s development set-up), SPA
   });
 
   it('still names a page on another origin that calls the server directly', async () => {
-    await fetch(`${auth.url}/auth/logout`, { method: 'POST', headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-site' } });
+    await call(auth, 'POST', '/auth/logout', { headers: { Origin: pageOrigin, 'Sec-Fetch-Site': 'same-site' } });
     expect(lines).toEqual([`cors: refused origin ${pageOrigin} (POST /auth/logout): SPA_ORIGINS is empty`, 'auth: POST /auth/logout 204']);
   });
 });
@@ -167,7 +158,7 @@ describe('node examples/server/main.mjs', () => {
   it('prints the localhost URL, warns about SPA_ORIGINS and logs auth calls', async () => {
     const server = await startServerProcess({ SPA_ORIGINS: 'http://localhost:5173/, localhost:3000' });
     try {
-      await fetch(`${server.url}/auth/refresh-token`, { method: 'POST' });
+      await call(server, 'POST', '/auth/refresh-token');
       await vi.waitFor(() => expect(server.output()).toContain('auth: POST /auth/refresh-token 401 invalid_refresh_token (missing)'), { timeout: HANG_MS });
       await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS: ignoring "localhost:3000"/), { timeout: HANG_MS });
       expect(server.output()).toContain('SPA origins allowed to call with credentials: http://localhost:5173\n');
@@ -181,7 +172,7 @@ describe('node examples/server/main.mjs', () => {
   it('warns when SPA_ORIGINS is empty, and AUTH_LOG=0 keeps auth calls out of the log', async () => {
     const server = await startServerProcess({ SPA_ORIGINS: '', AUTH_LOG: '0' });
     try {
-      await fetch(`${server.url}/auth/refresh-token`, { method: 'POST' });
+      await call(server, 'POST', '/auth/refresh-token');
       await vi.waitFor(() => expect(server.output()).toMatch(/warning: SPA_ORIGINS is empty/), { timeout: HANG_MS });
     } finally {
       await server.stop();

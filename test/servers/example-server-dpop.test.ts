@@ -6,7 +6,8 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createDpop, type DpopHandle } from 'tokenkeeper/dpop';
 import { createMemoryStore, DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
-import { attackerKey, b64json, expectRefused, fromB64json, parts, type ProofCall } from '../modules/dpop-attacker';
+import { attackerKey, b64json, expectRefused, fromB64json, parts, proofCall as call } from '../modules/dpop-attacker';
+import { cookieOf } from './http.mjs';
 
 const SPA = 'http://localhost:5173';
 const PUBLIC = 'https://auth.example.com';
@@ -33,23 +34,6 @@ beforeEach(() => {
   // Proofs carry the real time; the servers' clock starts there and moves only when a test says.
   clock.now = Date.now();
 });
-
-
-function call(base: { url: string }, method: string, path: string, { token, scheme = 'DPoP', proof, cookie, body, headers = {} }: ProofCall = {}) {
-  return fetch(base.url + path, {
-    method,
-    headers: {
-      ...(cookie ? { Cookie: cookie } : {}),
-      ...(token ? { Authorization: `${scheme} ${token}` } : {}),
-      ...(proof ? { DPoP: proof } : {}),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('tk_refresh='))?.split(';')[0] ?? '';
 
 /** Signs in as the demo user, with a proof by `dpop`'s key when given. */
 async function login(base: RunningServer, dpop?: DpopHandle) {

@@ -8,20 +8,17 @@ import { startApiServer, type RunningApiServer } from '../../examples/api-server
 import { createMemoryStore, DEMO_USER, startServer, type RunningServer } from '../../examples/server/index.mjs';
 import { HANG_MS } from '../support/outcome';
 import { startServerProcess } from '../support/server-process.mjs';
+import { call, login as logIn, type Target } from './http.mjs';
 
 const privateJwk = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as JWK;
 
 async function login(server: RunningServer) {
-  const response = await fetch(`${server.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_USER.email, password: DEMO_USER.password }),
-  });
+  const response = await logIn(server, DEMO_USER.email, DEMO_USER.password);
   expect(response.status).toBe(200);
   return ((await response.json()) as { accessToken: string; user: { id: string } });
 }
-const get = (url: string, token?: string) => fetch(url, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
-const me = (server: RunningServer, token: string) => get(`${server.url}/api/me`, token);
+const get = (target: Target, path: string, token?: string) => call(target, 'GET', path, { token });
+const me = (server: RunningServer, token: string) => get(server, '/api/me', token);
 
 const closing: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -42,7 +39,7 @@ describe('ES256 auth server and a JWKS-only API server', () => {
   });
 
   it('publishes the public key only, and names it in every token', async () => {
-    const response = await get(`${auth.url}/.well-known/jwks.json`);
+    const response = await get(auth, '/.well-known/jwks.json');
     expect(response.status).toBe(200);
     const { keys } = (await response.json()) as { keys: JWK[] };
     expect(keys).toEqual([{ kty: 'EC', crv: 'P-256', x: key.x, y: key.y, kid: expect.any(String), alg: 'ES256', use: 'sig' }]);
@@ -57,14 +54,14 @@ describe('ES256 auth server and a JWKS-only API server', () => {
     const isolatedApi = started(await startApiServer({ port: 0, jwksUrl: `${isolatedAuth.url}/.well-known/jwks.json` }));
     const first = await login(isolatedAuth);
     const second = await login(isolatedAuth);
-    const hello = await get(`${isolatedApi.url}/api/hello`, first.accessToken);
+    const hello = await get(isolatedApi, '/api/hello', first.accessToken);
     expect(hello.status).toBe(200);
     expect(await hello.json()).toEqual({ message: 'Hello, Demo User', sub: first.user.id, email: DEMO_USER.email });
 
     // Nothing answers at the auth server any more: validation needs only the cached key set.
     await isolatedAuth.close();
     for (const { accessToken } of [second, first, second]) {
-      expect((await get(`${isolatedApi.url}/api/hello`, accessToken)).status).toBe(200);
+      expect((await get(isolatedApi, '/api/hello', accessToken)).status).toBe(200);
     }
     expect(isolatedApi.stats).toEqual({ authorized: 4, rejected: 0 });
   });
@@ -75,7 +72,7 @@ describe('ES256 auth server and a JWKS-only API server', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const { kid } = decodeProtectedHeader(accessToken);
     const attacker = createPrivateKey({ key: privateJwk(), format: 'jwk' });
-    const publicJwk = (await (await get(`${auth.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
+    const publicJwk = (await (await get(auth, '/.well-known/jwks.json')).json()) as { keys: JWK[] };
 
     const forgeries = {
       // Another key claiming the real key's id.
@@ -91,12 +88,12 @@ describe('ES256 auth server and a JWKS-only API server', () => {
     };
     const before = api.stats.rejected;
     for (const [name, token] of Object.entries(forgeries)) {
-      const response = await get(`${api.url}/api/hello`, token);
+      const response = await get(api, '/api/hello', token);
       expect({ name, status: response.status }).toEqual({ name, status: 401 });
       expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect((await me(auth, token)).status).toBe(401);
     }
-    expect((await get(`${api.url}/api/hello`)).status).toBe(401);
+    expect((await get(api, '/api/hello')).status).toBe(401);
     expect(api.stats.rejected - before).toBe(Object.keys(forgeries).length + 1);
   });
 
@@ -105,13 +102,13 @@ describe('ES256 auth server and a JWKS-only API server', () => {
     const gone = await startServer({ port: 0 });
     await gone.close();
     const orphan = started(await startApiServer({ port: 0, jwksUrl: `${gone.url}/.well-known/jwks.json` }));
-    const response = await get(`${orphan.url}/api/hello`, accessToken);
+    const response = await get(orphan, '/api/hello', accessToken);
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ error: 'jwks_unavailable' });
     // An HS256 auth server publishes no key set: also the key set's problem, not the token's.
     const hs = started(await startServer({ port: 0 }));
     const noKeys = started(await startApiServer({ port: 0, jwksUrl: `${hs.url}/.well-known/jwks.json` }));
-    expect((await get(`${noKeys.url}/api/hello`, accessToken)).status).toBe(503);
+    expect((await get(noKeys, '/api/hello', accessToken)).status).toBe(503);
   });
 });
 
@@ -143,7 +140,7 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     expect(other.app.signingKey.kid).not.toBe(a.app.signingKey.kid);
     expect((await me(b, accessToken)).status).toBe(200);
     expect((await me(other, accessToken)).status).toBe(401);
-    expect((await get(`${a.url}/.well-known/jwks.json`)).status).toBe(404);
+    expect((await get(a, '/.well-known/jwks.json')).status).toBe(404);
   });
 
   it('expiring access tokens on one instance expires them on all (the generation lives in the store)', async () => {
@@ -151,7 +148,7 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     const a = started(await startServer({ port: 0, store, secret: 'a shared secret of enough length!' }));
     const b = started(await startServer({ port: 0, store, secret: 'a shared secret of enough length!' }));
     const { accessToken } = await login(a);
-    expect((await fetch(`${a.url}/api/expire-access-tokens`, { method: 'POST', headers: { Authorization: `Bearer ${accessToken}` } })).status).toBe(204);
+    expect((await call(a, 'POST', '/api/expire-access-tokens', { token: accessToken })).status).toBe(204);
     expect((await me(b, accessToken)).status).toBe(401);
   });
 
@@ -169,7 +166,7 @@ describe('keys from configuration: every instance verifies every other\'s tokens
     try {
       // stderr arrives on its own pipe, maybe after the line that said it listens.
       await vi.waitFor(() => expect(server.output()).toMatch(/warning: JWT_PRIVATE_KEY .* not set: using a key generated for this process/), { timeout: HANG_MS });
-      expect((await get(`${server.url}/.well-known/jwks.json`)).status).toBe(200);
+      expect((await get(server, '/.well-known/jwks.json')).status).toBe(200);
     } finally {
       await server.stop();
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../examples/server/index.mjs';
+import * as http from './http.mjs';
 
 const SPA = 'http://localhost:5173';
 const DEMO = { email: 'demo@example.com', password: 'demo-password' };
@@ -25,20 +26,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.app.reset());
 
-interface CallOptions { cookie?: string | undefined; token?: string | undefined; body?: unknown; headers?: Record<string, string> }
-
-function call(method: string, path: string, { cookie, token, body, headers = {} }: CallOptions = {}) {
-  return fetch(server.url + path, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(cookie ? { Cookie: cookie } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-}
+const call = (method: string, path: string, options?: http.CallOptions) => http.call(server, method, path, options);
 
 /** The raw Set-Cookie for the refresh token. */
 function setCookie(response: Response): string {
@@ -46,7 +34,7 @@ function setCookie(response: Response): string {
   if (!header) throw new Error('no tk_refresh cookie');
   return header;
 }
-/** `tk_refresh=<token>`, as a browser would send it back. */
+/** `tk_refresh=<token>`, as a browser would send it back; unlike http.cookieOf, throws when there is none. */
 const cookieOf = (response: Response) => setCookie(response).split(';')[0]!;
 
 async function login() {
@@ -150,8 +138,8 @@ describe('refresh', () => {
   it('with a reuse interval of 0, a second presentation in the same millisecond is reuse', async () => {
     const strict = await startServer({ port: 0, reuseInterval: 0, now: () => clock });
     try {
-      const login = await fetch(`${strict.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(DEMO) });
-      const refresh = (cookie: string) => fetch(`${strict.url}/auth/refresh-token`, { method: 'POST', headers: { Cookie: cookie } });
+      const login = await http.login(strict, DEMO.email, DEMO.password);
+      const refresh = (cookie: string) => http.refresh(strict, cookie);
       const first = await refresh(cookieOf(login));
       expect(first.status).toBe(200);
       // The clock has not moved: the old token comes back 0 ms after its rotation.
@@ -279,14 +267,15 @@ describe('static SPA', () => {
   });
 
   it('serves files, falls back to index.html for client routes, and leaves the API alone', async () => {
-    const asset = await fetch(`${spa.url}/app.js`);
+    const get = (path: string) => http.call(spa, 'GET', path);
+    const asset = await get('/app.js');
     expect(asset.headers.get('content-type')).toContain('text/javascript');
     expect(await asset.text()).toBe('console.log(1)');
-    expect(await (await fetch(`${spa.url}/settings/profile`)).text()).toBe('<h1>app</h1>');
-    expect((await fetch(`${spa.url}/missing.js`)).status).toBe(404);
+    expect(await (await get('/settings/profile')).text()).toBe('<h1>app</h1>');
+    expect((await get('/missing.js')).status).toBe(404);
     // Encoded slashes survive URL normalisation and decode to `../../etc/passwd`.
-    expect((await fetch(`${spa.url}/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd`)).status).toBe(404);
-    expect((await fetch(`${spa.url}/api/me`)).status).toBe(401);
-    expect((await fetch(`${spa.url}/api/unknown`)).status).toBe(404);
+    expect((await get('/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd')).status).toBe(404);
+    expect((await get('/api/me')).status).toBe(401);
+    expect((await get('/api/unknown')).status).toBe(404);
   });
 });

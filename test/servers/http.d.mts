@@ -10,6 +10,10 @@ export interface Target {
 
 export interface CallOptions {
   token?: string | undefined;
+  /** The Authorization scheme `token` goes under: `DPoP` for a key-bound token. @default 'Bearer' */
+  scheme?: 'Bearer' | 'DPoP';
+  /** A DPoP proof (RFC 9449), sent as the `DPoP` header. */
+  proof?: string | undefined;
   /** The Cookie header to present, e.g. `tk_refresh=<token>` from {@link cookieOf}; none by default. */
   cookie?: string | undefined;
   /** JSON-encoded unless a string. */

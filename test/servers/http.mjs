@@ -10,7 +10,7 @@
 
 /** @param {Target} target @param {string} method @param {string} path @param {CallOptions} [options] */
 export function call(target, method, path, options = {}) {
-  const { token, cookie, body, userAgent, credentials, headers = {} } = options;
+  const { token, scheme = 'Bearer', proof, cookie, body, userAgent, credentials, headers = {} } = options;
   // MSW in Node attaches its own cookie jar unless the request has a Cookie header (the header
   // wins over MSW's jar), so a mock target always sends one, even an empty `tk_refresh=`.
   const cookieHeader = target.alwaysSendCookie ? cookie || 'tk_refresh=' : cookie;
@@ -20,7 +20,8 @@ export function call(target, method, path, options = {}) {
     ...(credentialsMode ? { credentials: credentialsMode } : {}),
     headers: {
       ...(cookieHeader ? { Cookie: cookieHeader } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(token ? { Authorization: `${scheme} ${token}` } : {}),
+      ...(proof ? { DPoP: proof } : {}),
       ...(userAgent ? { 'User-Agent': userAgent } : {}),
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       ...headers,

@@ -2,6 +2,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
+import { call, cookieOf, login as logIn, refresh as refreshCall } from './http.mjs';
+import { MOCK } from './mock-fixture';
 
 const API = 'https://api.example.com';
 const auth = createAuthServer({
@@ -21,38 +23,20 @@ afterEach(() => {
 afterAll(() => server.close());
 
 interface Session {
+  /** `tk_refresh=<token>`. */
   cookie: string;
   accessToken: string;
 }
 
 async function login(email = 'alice@example.com', password = 'wonderland'): Promise<Session> {
-  const res = await fetch(`${API}/auth/login`, {
-    method: 'POST',
-    credentials: 'include',
-    body: JSON.stringify({ email, password }),
-  });
-  const cookie = /^tk_refresh=([^;]+)/.exec(res.headers.getSetCookie()[0] ?? '')?.[1] ?? '';
-  return { cookie, accessToken: ((await res.json()) as { accessToken: string }).accessToken };
+  const res = await logIn(MOCK, email, password);
+  return { cookie: cookieOf(res), accessToken: ((await res.json()) as { accessToken: string }).accessToken };
 }
 
-function refresh(cookie: string): Promise<number> {
-  return fetch(`${API}/auth/refresh-token`, {
-    method: 'POST',
-    credentials: 'include',
-    headers: { Cookie: `tk_refresh=${cookie}` },
-  }).then((res) => res.status);
-}
+const refresh = async (cookie: string): Promise<number> => (await refreshCall(MOCK, cookie)).status;
 
-function logout(options: { cookie?: string; accessToken?: string; body?: unknown } = {}): Promise<Response> {
-  const headers: Record<string, string> = { Cookie: `tk_refresh=${options.cookie ?? ''}` };
-  if (options.accessToken) headers['Authorization'] = `Bearer ${options.accessToken}`;
-  return fetch(`${API}/auth/logout`, {
-    method: 'POST',
-    credentials: 'include',
-    headers,
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-}
+const logout = (options: { cookie?: string; accessToken?: string; body?: unknown } = {}): Promise<Response> =>
+  call(MOCK, 'POST', '/auth/logout', { cookie: options.cookie, token: options.accessToken, body: options.body });
 
 describe('POST /auth/logout', () => {
   test('answers 204, clears the cookie and revokes the presented session only', async () => {
@@ -72,12 +56,7 @@ describe('POST /auth/logout', () => {
 
   test('revokes the whole family, including tokens rotated since', async () => {
     const session = await login();
-    const rotated = await fetch(`${API}/auth/refresh-token`, {
-      method: 'POST',
-      credentials: 'include',
-      headers: { Cookie: `tk_refresh=${session.cookie}` },
-    });
-    const newest = /^tk_refresh=([^;]+)/.exec(rotated.headers.getSetCookie()[0] ?? '')?.[1] ?? '';
+    const newest = cookieOf(await refreshCall(MOCK, session.cookie));
     // Logging out with an already rotated token still ends the session it belongs to.
     await logout({ cookie: session.cookie });
 
@@ -106,11 +85,7 @@ describe('POST /auth/logout', () => {
 
   test('ignores a cookie sent without credentials: include, as a browser would not send it', async () => {
     const session = await login();
-    const res = await fetch(`${API}/auth/logout`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Cookie: `tk_refresh=${session.cookie}` },
-    });
+    const res = await call(MOCK, 'POST', '/auth/logout', { cookie: session.cookie, credentials: 'same-origin' });
 
     expect(res.status).toBe(204);
     expect(await refresh(session.cookie)).toBe(200);
@@ -118,7 +93,7 @@ describe('POST /auth/logout', () => {
 
   test('answers 204 even with no, unknown or revoked session and an odd body', async () => {
     expect((await logout()).status).toBe(204);
-    expect((await logout({ cookie: 'unknown', body: 'not json' })).status).toBe(204);
+    expect((await logout({ cookie: 'tk_refresh=unknown', body: 'not json' })).status).toBe(204);
     expect((await logout({ accessToken: 'not.a.jwt', body: { everywhere: true } })).status).toBe(204);
     expect(auth.stats.logouts).toBe(3);
   });

@@ -3,8 +3,10 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
+import { call, login as logIn, type Target } from './http.mjs';
 
 const API = 'https://api.example.com/v1';
+const target: Target = { url: API };
 const START = Date.parse('2030-01-01T00:00:00Z');
 let clock = START;
 const auth = createAuthServer({
@@ -26,17 +28,12 @@ afterEach(() => {
 afterAll(() => server.close());
 
 async function login(): Promise<string> {
-  const res = await fetch(`${API}/auth/login`, {
-    method: 'POST',
-    credentials: 'include',
-    body: JSON.stringify({ email: 'alice@example.com', password: 'wonderland' }),
-  });
+  const res = await logIn(target, 'alice@example.com', 'wonderland');
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
-function me(authorization?: string): Promise<Response> {
-  return fetch(`${API}/me`, { headers: authorization ? { Authorization: authorization } : {} });
-}
+/** `GET /me` with exactly this Authorization header, well-formed or not. */
+const me = (authorization?: string): Promise<Response> => call(target, 'GET', '/me', { headers: authorization ? { Authorization: authorization } : {} });
 
 async function expectInvalidToken(res: Response): Promise<void> {
   expect(res.status).toBe(401);

@@ -4,6 +4,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
+import * as http from './http.mjs';
+import { MOCK } from './mock-fixture';
 
 const API = 'https://api.example.com';
 let clock = Date.parse('2030-01-01T00:00:00Z');
@@ -20,20 +22,15 @@ function serve(reuseInterval?: number) {
   return auth;
 }
 
+/** `tk_refresh=<token>` from a response; throws when it sets none (or clears it). */
 function cookieOf(res: Response): string {
-  const value = /^tk_refresh=([^;]*)/.exec(res.headers.getSetCookie()[0] ?? '')?.[1];
-  if (!value) throw new Error(`no refresh cookie in a ${res.status} response`);
-  return value;
+  const cookie = http.cookieOf(res);
+  if (cookie === '' || cookie === 'tk_refresh=') throw new Error(`no refresh cookie in a ${res.status} response`);
+  return cookie;
 }
 
-async function login(): Promise<string> {
-  const body = JSON.stringify({ email: 'alice@example.com', password: 'wonderland' });
-  return cookieOf(await fetch(`${API}/auth/login`, { method: 'POST', credentials: 'include', body }));
-}
-
-function refresh(token: string): Promise<Response> {
-  return fetch(`${API}/auth/refresh-token`, { method: 'POST', credentials: 'include', headers: { Cookie: `tk_refresh=${token}` } });
-}
+const login = async (): Promise<string> => cookieOf(await http.login(MOCK, 'alice@example.com', 'wonderland'));
+const refresh = (cookie: string): Promise<Response> => http.refresh(MOCK, cookie);
 
 describe('reuseInterval', () => {
   test('0: a second presentation in the same millisecond is reuse and revokes the family', async () => {
