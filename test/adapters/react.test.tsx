@@ -1,28 +1,19 @@
 import { act, cleanup, render, renderHook, screen } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient, AuthError, AuthState } from 'tokenkeeper';
 import { generateTotp } from 'tokenkeeper/msw';
 import { AuthProvider, useAuth, useAuthFetch } from 'tokenkeeper/react';
-import { trackChannelDeliveries } from '../support/channel-deliveries';
-import { installLockManager, createLockManager } from '../support/lock-manager';
+import { useSimulatedTabs } from '../support/tabs';
 import { MFA_USER, setupWorld, USER } from '../support/world';
 
 // tokenkeeper/react: one useSyncExternalStore over client.subscribe; renders exactly when the state changes.
 // These tests drive the session themselves (restore={false}); react-restore.test.tsx covers the page-load restore.
 const world = setupWorld();
-let uninstall = () => {};
 /** Until the tabs heard every message sent so far. */
-let settle = () => Promise.resolve();
-beforeEach(() => {
-  uninstall = installLockManager(createLockManager());
-  settle = trackChannelDeliveries().delivered;
-});
-afterEach(() => {
-  cleanup();
-  uninstall();
-});
+const { delivered: settle } = useSimulatedTabs();
+afterEach(() => cleanup());
 
 /** Renders the status and counts renders, so a test can tell a re-render from none. */
 function mount(client: AuthClient) {

@@ -1,9 +1,8 @@
 import { http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient } from 'tokenkeeper';
-import { trackChannelDeliveries } from '../support/channel-deliveries';
-import { createLockManager, installLockManager } from '../support/lock-manager';
 import { outcomeWithin } from '../support/outcome';
+import { useSimulatedTabs } from '../support/tabs';
 import { API, OTHER_USER, setupWorld, USER } from '../support/world';
 
 // Issue 22: many tabs, one refresh, and no tab waits. A tab that the channel already brought the
@@ -13,9 +12,8 @@ import { API, OTHER_USER, setupWorld, USER } from '../support/world';
 const world = setupWorld();
 const refreshUrl = `${API}/auth/refresh-token`;
 const LOCK = `tokenkeeper:refresh:${refreshUrl}`;
-let locks: ReturnType<typeof createLockManager>;
-let uninstall = () => {};
-let settle = () => Promise.resolve();
+/** `settle`: until the tabs heard every message sent so far. */
+const { locks, delivered: settle } = useSimulatedTabs();
 /** The refresh cookie each refresh presented, in order. */
 let presented: Array<string | undefined>;
 
@@ -56,9 +54,6 @@ function controlChannels() {
 }
 
 beforeEach(() => {
-  locks = createLockManager();
-  uninstall = installLockManager(locks);
-  settle = trackChannelDeliveries().delivered;
   presented = [];
   world.server.use(
     http.post(refreshUrl, ({ cookies }) => {
@@ -67,27 +62,25 @@ beforeEach(() => {
     }),
   );
 });
-afterEach(() => {
-  uninstall();
-  vi.useRealTimers();
-});
+afterEach(() => void vi.useRealTimers());
 
 const tab = () => world.client({ crossTab: true });
-/** A refresh answer that waits until `open()` is called. */
-function gateRefreshes() {
+/** Answers to POST `url` held at the server until `open()` is called; `atServer` once the first arrived. */
+function gate(url: string) {
   let open = () => {};
-  const gate = new Promise<void>((resolve) => (open = resolve));
+  const held = new Promise<void>((resolve) => (open = resolve));
   let reached = () => {};
   const atServer = new Promise<void>((resolve) => (reached = resolve));
   world.server.use(
-    http.post(refreshUrl, async () => {
+    http.post(url, async () => {
       reached();
-      await gate;
-      return undefined;
+      await held;
+      return undefined; // on to the mock auth server
     }),
   );
   return { open, atServer };
 }
+const gateRefreshes = () => gate(refreshUrl);
 const expireEveryToken = () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(Date.now() + 400_000); // the laptop wakes up: every token is dead
@@ -113,7 +106,7 @@ describe('tabs that only need the answer do not wait for the lock', () => {
   it('with every timer frozen, as in a hidden tab, five expired tabs get one refresh and all their replays', async () => {
     const tabs = Array.from({ length: 5 }, tab);
     await signedIn(tabs);
-    const grantedBefore = locks.granted;
+    const grantedBefore = locks().granted;
     // Not one timer fires from here on: a lock that lingered on a timer, or a turn taken with
     // setTimeout, would never finish.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
@@ -125,29 +118,29 @@ describe('tabs that only need the answer do not wait for the lock', () => {
     const responses = (outcome as { value: Response[] }).value;
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(world.auth.stats.refreshes).toBe(1);
-    expect(locks.granted - grantedBefore).toBe(1); // the four others never took the lock
+    expect(locks().granted - grantedBefore).toBe(1); // the four others never took the lock
     noCookiePresentedTwice();
   });
 
   it('a tab that wakes with an expired token while another tab’s refresh is at the server replays with its answer, without taking the lock after it', async () => {
     const [a, b] = [tab(), tab()];
     await signedIn([a, b]);
-    const gate = gateRefreshes();
+    const refreshes = gateRefreshes();
     expireEveryToken();
     const refreshing = a.refresh();
-    await gate.atServer; // A holds the lock, its refresh at the server
-    const requests = vi.spyOn(locks, 'request');
-    const grantedBefore = locks.granted;
+    await refreshes.atServer; // A holds the lock, its refresh at the server
+    const requests = vi.spyOn(locks(), 'request');
+    const grantedBefore = locks().granted;
 
     const call = b.authFetch(world.echoUrl); // B wakes up: its token is dead, so it needs a new one first
     await lockRequested(requests, 1); // and queues behind A
-    gate.open();
+    refreshes.open();
     const [response] = await Promise.all([call, refreshing]);
 
     expect(response.status).toBe(200);
     expect(world.auth.stats.refreshes).toBe(1);
     // B's turn never came: A kept the lock until its news was out, and B left the queue with it.
-    expect(locks.granted).toBe(grantedBefore);
+    expect(locks().granted).toBe(grantedBefore);
     expect(world.seen.map((seen) => seen.authorization)).toEqual([`Bearer ${await a.getAccessToken()}`]);
     noCookiePresentedTwice();
   });
@@ -170,15 +163,15 @@ describe('a message lost or late falls back to the lock and the server', () => {
   it('lost: the tab that missed it refreshes at the server after the other, with the rotated cookie', async () => {
     const { a, b, channelB } = await twoTabs();
     const before = { ...world.auth.stats };
-    const gate = gateRefreshes();
+    const refreshes = gateRefreshes();
     expireAtServer();
     const refreshingA = a.refresh();
-    await gate.atServer;
+    await refreshes.atServer;
     channelB.mode = 'lose';
-    const requests = vi.spyOn(locks, 'request');
+    const requests = vi.spyOn(locks(), 'request');
     const callB = b.authFetch(world.echoUrl); // 401, then B queues for the lock
     await lockRequested(requests, 1);
-    gate.open();
+    refreshes.open();
 
     const [response] = await Promise.all([callB, refreshingA]);
 
@@ -204,37 +197,21 @@ describe('a message lost or late falls back to the lock and the server', () => {
     expect((await b.authFetch(world.echoUrl)).status).toBe(200);
   });
 
-  /** A login in tab A held at the server until the returned function is called. */
-  function gateLogins() {
-    let open = () => {};
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let reached = () => {};
-    const atServer = new Promise<void>((resolve) => (reached = resolve));
-    world.server.use(
-      http.post(`${API}/auth/login`, async () => {
-        reached();
-        await gate;
-        return undefined;
-      }),
-    );
-    return { open, atServer };
-  }
-
   it.each(['heard', 'lost'] as const)(
     'a login as another account while another tab waits to refresh (its message %s): that tab replays nothing in the new account',
     async (message) => {
       const { a, b, channelB } = await twoTabs();
       const oldToken = await b.getAccessToken();
       const refreshesBefore = world.auth.stats.refreshes;
-      const gate = gateLogins();
+      const logins = gate(`${API}/auth/login`);
       expireAtServer();
       const login = a.login(OTHER_USER); // holds the lock
-      await gate.atServer;
+      await logins.atServer;
       if (message === 'lost') channelB.mode = 'lose';
-      const requests = vi.spyOn(locks, 'request');
+      const requests = vi.spyOn(locks(), 'request');
       const callB = b.authFetch(`${world.echoUrl}?tab=b`); // 401, then B queues behind the login
       await lockRequested(requests, 1);
-      gate.open();
+      logins.open();
 
       const [response] = await Promise.all([callB, login]);
 
@@ -258,16 +235,16 @@ describe('a tab frozen or closed while it holds the lock', () => {
     const [a, b] = [watched('a'), watched('b')];
     await signedIn([a, b]);
     void navigator.locks.request(LOCK, {}, () => new Promise(() => {})); // a frozen tab's lock, never released
-    const gate = gateRefreshes();
-    const requests = vi.spyOn(locks, 'request');
+    const refreshes = gateRefreshes();
+    const requests = vi.spyOn(locks(), 'request');
     expireEveryToken();
     const started = performance.now();
     const callA = a.authFetch(world.echoUrl);
-    await gate.atServer; // A waited out the frozen tab and went ahead
+    await refreshes.atServer; // A waited out the frozen tab and went ahead
     const escapedAfter = performance.now() - started;
     const callB = b.authFetch(world.echoUrl); // queued behind the frozen tab, with its own escape to come
     await lockRequested(requests, 2);
-    gate.open();
+    refreshes.open();
 
     const outcome = await outcomeWithin(Promise.all([callA, callB]));
 

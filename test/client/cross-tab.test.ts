@@ -1,25 +1,14 @@
 import { http, HttpResponse } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient } from 'tokenkeeper';
-import { trackChannelDeliveries } from '../support/channel-deliveries';
-import { createLockManager, installLockManager } from '../support/lock-manager';
+import { useSimulatedTabs } from '../support/tabs';
 import { API, setupWorld, USER } from '../support/world';
 
 // Tabs simulated as clients sharing a BroadcastChannel name and one lock manager, as a browser's tabs do.
 const world = setupWorld();
-let uninstall = () => {};
-let locks: ReturnType<typeof createLockManager>;
-/** Until the tabs heard every message sent so far. */
-let settle = () => Promise.resolve();
-beforeEach(() => {
-  locks = createLockManager();
-  uninstall = installLockManager(locks);
-  settle = trackChannelDeliveries().delivered;
-});
-afterEach(() => {
-  uninstall();
-  vi.useRealTimers();
-});
+/** `settle`: until the tabs heard every message sent so far. */
+const { locks, uninstallLocks, delivered: settle } = useSimulatedTabs();
+afterEach(() => void vi.useRealTimers());
 
 const tab = () => world.client({ crossTab: true });
 
@@ -44,7 +33,7 @@ describe('cross-tab', () => {
   it('five tabs whose tokens expire together cause one refresh and no reuse', async () => {
     const tabs = await signedInTabs(5);
     const { refreshes, rejectedRefreshes } = world.auth.stats;
-    const grantedBefore = locks.granted;
+    const grantedBefore = locks().granted;
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 400_000); // the laptop wakes up: every token is dead
 
@@ -55,7 +44,7 @@ describe('cross-tab', () => {
     expect(world.auth.stats.rejectedRefreshes - rejectedRefreshes).toBe(0);
     expect(world.auth.stats.reuseDetected).toBe(0);
     // One tab asked the server under the lock; the four others took its answer from the channel and left the queue.
-    expect(locks.granted - grantedBefore).toBe(1);
+    expect(locks().granted - grantedBefore).toBe(1);
     const tokens = await Promise.all(tabs.map((t) => t.getAccessToken()));
     expect(new Set(tokens).size).toBe(1);
   });
@@ -147,7 +136,7 @@ describe('cross-tab', () => {
   });
 
   it('without Web Locks, each tab still refreshes safely on its own', async () => {
-    uninstall();
+    uninstallLocks();
     const tabs = await signedInTabs(3);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 400_000);

@@ -1,18 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { delay, http } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthClient } from 'tokenkeeper';
-import { createLockManager, installLockManager } from '../support/lock-manager';
+import { useLockManager } from '../support/lock-manager';
 import { API, setupWorld, USER } from '../support/world';
 
 // Issue 8, property 12: the refresh lock never costs a session.
 const world = setupWorld();
-let uninstall = () => {};
-beforeEach(() => {
-  uninstall = installLockManager(createLockManager());
-});
+useLockManager();
 afterEach(() => {
-  uninstall();
   vi.useRealTimers();
 });
 

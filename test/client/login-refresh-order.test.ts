@@ -1,20 +1,12 @@
 import { delay, http } from 'msw';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API, OTHER_USER, setupWorld, USER } from '../support/world';
-import { trackChannelDeliveries } from '../support/channel-deliveries';
-import { createLockManager, installLockManager } from '../support/lock-manager';
+import { useSimulatedTabs } from '../support/tabs';
 
 // Issue 8, property 3: a refresh that starts while a login is on its way waits for it, so the
 // cookie left in the browser always belongs to the session in getState().
 const world = setupWorld();
-let uninstall = () => {};
-/** Until the tabs heard every message sent so far. */
-let delivered = () => Promise.resolve();
-beforeEach(() => {
-  uninstall = installLockManager(createLockManager());
-  delivered = trackChannelDeliveries().delivered;
-});
-afterEach(() => uninstall());
+const { delivered } = useSimulatedTabs();
 
 /** The login answers after 50 ms; a refresh that went out meanwhile would answer after 100 ms, so its cookie would land last. */
 function slowServer() {

@@ -1,20 +1,12 @@
 import { http } from 'msw';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { API, OTHER_USER, setupWorld, USER } from '../support/world';
-import { trackChannelDeliveries } from '../support/channel-deliveries';
-import { createLockManager, installLockManager } from '../support/lock-manager';
+import { useSimulatedTabs } from '../support/tabs';
 import { HANG_MS } from '../support/outcome';
 
 // Issue 8, property 2: a 401'd request is replayed only inside the session it was sent in.
 const world = setupWorld();
-let uninstall = () => {};
-/** Until the tabs heard every message sent so far. */
-let delivered = () => Promise.resolve();
-beforeEach(() => {
-  uninstall = installLockManager(createLockManager());
-  delivered = trackChannelDeliveries().delivered;
-});
-afterEach(() => uninstall());
+const { delivered } = useSimulatedTabs();
 
 const subjectOf = (authorization: string | null | undefined) =>
   authorization ? (JSON.parse(atob(authorization.split('.')[1]!)) as { email: string }).email : null;

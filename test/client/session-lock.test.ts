@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSessionLock } from '../../src/session-lock';
-import { createLockManager, installLockManager } from '../support/lock-manager';
+import { useLockManager } from '../support/lock-manager';
 import { outcomeWithin } from '../support/outcome';
 
 // The lock that serialises cookie-changing calls in a tab and across tabs, and its escape hatch.
-let uninstall = () => {};
-beforeEach(() => {
-  uninstall = installLockManager(createLockManager());
-});
-afterEach(() => {
-  uninstall();
-  vi.useRealTimers();
-});
+const locks = useLockManager();
+afterEach(() => void vi.useRealTimers());
 
 const closed = () => new Error('closed');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,7 +71,7 @@ describe('createSessionLock', () => {
   });
 
   it('without Web Locks, still serialises within the tab', async () => {
-    uninstall();
+    locks.uninstall();
     const lock = createSessionLock(() => 'l', 10_000, closed, () => {}, () => undefined);
     let running = 0;
     let most = 0;

@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from 'vitest';
+
 /**
  * An in-memory Web Locks manager (exclusive locks, FIFO per name, `signal` to give up waiting):
  * happy-dom has none, and the tabs a test simulates must share one, as a browser's do.
@@ -52,4 +54,19 @@ export function createLockManager() {
 export function installLockManager(manager: ReturnType<typeof createLockManager>) {
   Object.defineProperty(navigator, 'locks', { value: manager, configurable: true });
   return () => void delete (navigator as { locks?: unknown }).locks;
+}
+
+/**
+ * A fresh {@link createLockManager} as `navigator.locks` for each test of the file, removed after it:
+ * `current()` is this test's, `uninstall()` takes it away early (a browser without Web Locks).
+ */
+export function useLockManager() {
+  let manager = createLockManager();
+  let uninstall = () => {};
+  beforeEach(() => {
+    manager = createLockManager();
+    uninstall = installLockManager(manager);
+  });
+  afterEach(() => uninstall());
+  return { current: () => manager, uninstall: () => uninstall() };
 }
