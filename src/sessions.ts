@@ -60,7 +60,6 @@ async function callSessions(auth: SessionsClient, id?: string): Promise<Response
   throw errorForStatus('sessions', response);
 }
 
-
 /**
  * The user's signed-in devices, this browser's marked `current`: `GET <sessions>` (the client's
  * `endpoints.sessions`, default `'/auth/sessions'`) with the token and the cookie.

@@ -76,8 +76,8 @@ export function createSignInOut<TUser>(
       await lock
         .run_(async () => {
           await revokeAtServer(config, reportError, grant, everywhere);
-          // A login that landed before our turn, in a tab that could not hear this logout (disposed
-          // while its login was at the server), brought a session that went with the cookie just now.
+          // Any session this tab holds now landed before our turn (a login this logout could not reach:
+          // its tab was closed while it was at the server) and went with the cookie just revoked.
           if (store.grant_()) signOut(reason);
         })
         .catch(() => {});
