@@ -2,36 +2,18 @@
 // Node, because these tests read Set-Cookie and send Cookie headers, which a browser (and
 // happy-dom) hide from scripts.
 import { decodeJwt, jwtVerify } from 'jose';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createAuthServer } from 'tokenkeeper/msw';
+import { describe, expect, test } from 'vitest';
+import { call } from './http.mjs';
+import { MOCK, useMockServer } from './mock-fixture';
 
-const API = 'https://api.example.com';
 const SECRET = 'login-test-secret';
-let clock = Date.parse('2030-01-01T00:00:00Z');
-const auth = createAuthServer({
-  baseUrl: API,
+const { auth, clock } = useMockServer({
   secret: SECRET,
-  now: () => clock,
   users: [{ email: 'alice@example.com', password: 'wonderland', name: 'Alice', role: 'admin' }],
 });
-const server = setupServer(...auth.handlers);
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
-});
-afterAll(() => server.close());
-
-function login(body: unknown): Promise<Response> {
-  return fetch(`${API}/auth/login`, {
-    method: 'POST',
-    credentials: 'include',
-    headers: { 'Content-Type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
+/** A login with exactly this body, well-formed or not (http.mjs's `login` sends only good ones). */
+const login = (body: unknown): Promise<Response> => call(MOCK, 'POST', '/auth/login', { body });
 
 describe('POST /auth/login', () => {
   test('answers 200 with a signed access token, the profile and a refresh cookie', async () => {
@@ -44,12 +26,12 @@ describe('POST /auth/login', () => {
     expect(body.user).toEqual({ id: 'u1', email: 'alice@example.com', name: 'Alice', role: 'admin' });
 
     const { payload, protectedHeader } = await jwtVerify(body.accessToken, new TextEncoder().encode(SECRET), {
-      currentDate: new Date(clock),
+      currentDate: new Date(clock.now),
     });
     expect(protectedHeader.alg).toBe('HS256');
     expect(payload).toMatchObject({ sub: 'u1', email: 'alice@example.com', name: 'Alice', role: 'admin' });
-    expect(payload.iat).toBe(clock / 1000);
-    expect(payload.exp).toBe(clock / 1000 + 900);
+    expect(payload.iat).toBe(clock.now / 1000);
+    expect(payload.exp).toBe(clock.now / 1000 + 900);
     expect(payload.jti).toEqual(expect.any(String));
     expect(payload).not.toHaveProperty('password');
   });

@@ -1,42 +1,21 @@
 // @vitest-environment node
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createAuthServer } from 'tokenkeeper/msw';
-import { call, cookieOf, login as logIn, refresh as refreshCall } from './http.mjs';
-import { MOCK } from './mock-fixture';
+import { describe, expect, test } from 'vitest';
+import { call, cookieOf, refresh as refreshCall, signIn, type CallOptions } from './http.mjs';
+import { MOCK, useMockServer } from './mock-fixture';
 
-const API = 'https://api.example.com';
-const auth = createAuthServer({
-  baseUrl: API,
+const { auth } = useMockServer({
   users: [
     { email: 'alice@example.com', password: 'wonderland' },
     { email: 'bob@example.com', password: 'builder-123' },
   ],
 });
-const server = setupServer(...auth.handlers);
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
-});
-afterAll(() => server.close());
-
-interface Session {
-  /** `tk_refresh=<token>`. */
-  cookie: string;
-  accessToken: string;
-}
-
-async function login(email = 'alice@example.com', password = 'wonderland'): Promise<Session> {
-  const res = await logIn(MOCK, email, password);
-  return { cookie: cookieOf(res), accessToken: ((await res.json()) as { accessToken: string }).accessToken };
-}
+const login = (email = 'alice@example.com', password = 'wonderland') => signIn(MOCK, { email, password });
 
 const refresh = async (cookie: string): Promise<number> => (await refreshCall(MOCK, cookie)).status;
 
-const logout = (options: { cookie?: string; accessToken?: string; body?: unknown } = {}): Promise<Response> =>
-  call(MOCK, 'POST', '/auth/logout', { cookie: options.cookie, token: options.accessToken, body: options.body });
+const logout = (options: Pick<CallOptions, 'cookie' | 'token' | 'body'> = {}): Promise<Response> =>
+  call(MOCK, 'POST', '/auth/logout', options);
 
 describe('POST /auth/logout', () => {
   test('answers 204, clears the cookie and revokes the presented session only', async () => {
@@ -76,7 +55,7 @@ describe('POST /auth/logout', () => {
   test('with { everywhere: true } and only an access token, finds the user from the token', async () => {
     const a = await login();
     const b = await login();
-    const res = await logout({ accessToken: a.accessToken, body: { everywhere: true } });
+    const res = await logout({ token: a.token, body: { everywhere: true } });
 
     expect(res.status).toBe(204);
     expect(await refresh(a.cookie)).toBe(401);
@@ -94,7 +73,7 @@ describe('POST /auth/logout', () => {
   test('answers 204 even with no, unknown or revoked session and an odd body', async () => {
     expect((await logout()).status).toBe(204);
     expect((await logout({ cookie: 'tk_refresh=unknown', body: 'not json' })).status).toBe(204);
-    expect((await logout({ accessToken: 'not.a.jwt', body: { everywhere: true } })).status).toBe(204);
+    expect((await logout({ token: 'not.a.jwt', body: { everywhere: true } })).status).toBe(204);
     expect(auth.stats.logouts).toBe(3);
   });
 });

@@ -4,10 +4,11 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createAuthServer } from 'tokenkeeper/msw';
 import { call, login as logIn, type Target } from './http.mjs';
+import { START } from './mock-fixture';
 
+// Its own server rather than useMockServer: it serves under a base path, which no other file needs.
 const API = 'https://api.example.com/v1';
 const target: Target = { url: API };
-const START = Date.parse('2030-01-01T00:00:00Z');
 let clock = START;
 const auth = createAuthServer({
   baseUrl: API,

@@ -13,6 +13,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
+// Not http.mjs's login: it takes each test's own URL and sends no Cookie header, so MSW's jar keeps the cookie.
 function login(url: string): Promise<Response> {
   return fetch(url, {
     method: 'POST',

@@ -1,10 +1,10 @@
 // @vitest-environment node
 // The password module is internal; it is tested directly because "never stored in plain" cannot
 // be seen from outside the server.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createAuthServer } from 'tokenkeeper/msw';
+import { describe, expect, test } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/msw/passwords';
+import { call, login as logIn } from './http.mjs';
+import { MOCK, useMockServer } from './mock-fixture';
 
 describe('password hashing', () => {
   test('round-trips the right password and rejects others', async () => {
@@ -32,19 +32,13 @@ describe('password hashing', () => {
 });
 
 describe('the server exposes no password', () => {
-  const API = 'https://api.example.com';
-  const auth = createAuthServer({ baseUrl: API, users: [{ email: 'alice@example.com', password: 'wonderland' }] });
-  const server = setupServer(...auth.handlers);
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterAll(() => server.close());
+  useMockServer({ users: [{ email: 'alice@example.com', password: 'wonderland' }] });
 
   test('in login, register, token claims or /me', async () => {
-    const post = (path: string, body: unknown): Promise<Response> =>
-      fetch(`${API}${path}`, { method: 'POST', credentials: 'include', body: JSON.stringify(body) });
-    const login = await post('/auth/login', { email: 'alice@example.com', password: 'wonderland' });
-    const register = await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' });
+    const login = await logIn(MOCK, 'alice@example.com', 'wonderland');
+    const register = await call(MOCK, 'POST', '/auth/register', { body: { email: 'bob@example.com', password: 'builder-123' } });
     const { accessToken } = (await login.clone().json()) as { accessToken: string };
-    const me = await fetch(`${API}/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const me = await call(MOCK, 'GET', '/me', { token: accessToken });
 
     const everything = [
       await login.text(),

@@ -1,56 +1,22 @@
 // @vitest-environment node
-// Node, so tests can read the rotated Set-Cookie and present an older token in a Cookie header
-// (MSW merges it with its cookie jar; the header wins).
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createAuthServer } from 'tokenkeeper/msw';
+// Node, so tests can read the rotated Set-Cookie and present an older token in a Cookie header.
+import { describe, expect, test } from 'vitest';
+import { call, cookieOf, login as logIn, refresh as refreshCall, signIn } from './http.mjs';
+import { MOCK, useMockServer } from './mock-fixture';
 
-const API = 'https://api.example.com';
-const START = Date.parse('2030-01-01T00:00:00Z');
-let clock = START;
-const auth = createAuthServer({
-  baseUrl: API,
-  now: () => clock,
+const { auth, clock } = useMockServer({
   refreshTokenTtl: 3600,
   users: [
     { email: 'alice@example.com', password: 'wonderland' },
     { email: 'bob@example.com', password: 'builder-123' },
   ],
 });
-const server = setupServer(...auth.handlers);
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-beforeEach(() => {
-  clock = START;
-});
-afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
-});
-afterAll(() => server.close());
+/** Logs in; the `tk_refresh=<token>` cookie. */
+const login = async (email = 'alice@example.com', password = 'wonderland'): Promise<string> =>
+  (await signIn(MOCK, { email, password })).cookie;
 
-function cookieOf(res: Response): string {
-  const value = /^tk_refresh=([^;]*)/.exec(res.headers.getSetCookie()[0] ?? '')?.[1];
-  if (!value) throw new Error(`no refresh cookie in a ${res.status} response`);
-  return value;
-}
-
-async function login(email = 'alice@example.com', password = 'wonderland'): Promise<string> {
-  const res = await fetch(`${API}/auth/login`, {
-    method: 'POST',
-    credentials: 'include',
-    body: JSON.stringify({ email, password }),
-  });
-  return cookieOf(res);
-}
-
-function refresh(token?: string, credentials: RequestCredentials = 'include'): Promise<Response> {
-  return fetch(`${API}/auth/refresh-token`, {
-    method: 'POST',
-    credentials,
-    headers: token === undefined ? {} : { Cookie: `tk_refresh=${token}` },
-  });
-}
+const refresh = (cookie: string): Promise<Response> => refreshCall(MOCK, cookie);
 
 describe('POST /auth/refresh-token', () => {
   test('rotates: answers a new access token and a different refresh cookie', async () => {
@@ -69,11 +35,7 @@ describe('POST /auth/refresh-token', () => {
   });
 
   test('answers the user exactly as login did, so the app sees one shape before and after a reload', async () => {
-    const res = await fetch(`${API}/auth/login`, {
-      method: 'POST',
-      credentials: 'include',
-      body: JSON.stringify({ email: 'bob@example.com', password: 'builder-123' }),
-    });
+    const res = await logIn(MOCK, 'bob@example.com', 'builder-123');
     const { user } = (await res.json()) as { user: unknown };
     const refreshed = (await (await refresh(cookieOf(res))).json()) as { user: unknown };
 
@@ -84,22 +46,22 @@ describe('POST /auth/refresh-token', () => {
   test.each<RequestCredentials>(['same-origin', 'omit'])(
     'answers 401 to a request made with credentials: %s, as a browser would send no cookie',
     async (credentials) => {
-      const token = await login();
-      const res = await refresh(token, credentials);
+      const cookie = await login();
+      const res = await call(MOCK, 'POST', '/auth/refresh-token', { cookie, credentials });
 
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'unauthorized' });
       expect(auth.stats.rejectedRefreshes).toBe(1);
       // The token was not spent: the same cookie still works with credentials: 'include'.
-      expect((await refresh(token)).status).toBe(200);
+      expect((await refresh(cookie)).status).toBe(200);
     },
   );
 
   test.each([
     ['no cookie', ''],
-    ['an unknown token', 'x'.repeat(43)],
-  ])('answers 401 unauthorized for %s', async (_, token) => {
-    const res = await refresh(token);
+    ['an unknown token', `tk_refresh=${'x'.repeat(43)}`],
+  ])('answers 401 unauthorized for %s', async (_, cookie) => {
+    const res = await refresh(cookie);
 
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'unauthorized' });
@@ -109,7 +71,7 @@ describe('POST /auth/refresh-token', () => {
   test('accepts a rotated token again within the reuse interval, without calling it reuse', async () => {
     const first = await login();
     const second = cookieOf(await refresh(first));
-    clock += 9_000;
+    clock.now += 9_000;
 
     // Two tabs refreshing at once present the same cookie; the slower one must not be punished.
     const retry = await refresh(first);
@@ -127,7 +89,7 @@ describe('POST /auth/refresh-token', () => {
     const second = cookieOf(await refresh(first));
     const third = cookieOf(await refresh(second));
     const otherSession = await login();
-    clock += 10_001;
+    clock.now += 10_001;
 
     const reuse = await refresh(first);
     expect(reuse.status).toBe(401);
@@ -144,12 +106,12 @@ describe('POST /auth/refresh-token', () => {
 
   test('expires each refresh token refreshTokenTtl after its issue', async () => {
     const first = await login();
-    clock += 3_599_000;
+    clock.now += 3_599_000;
     const second = cookieOf(await refresh(first));
-    clock += 3_599_000;
+    clock.now += 3_599_000;
     // 7198 s after login: the rotated token is still within its own lifetime.
     const third = cookieOf(await refresh(second));
-    clock += 3_600_000;
+    clock.now += 3_600_000;
 
     expect((await refresh(third)).status).toBe(401);
     expect(auth.stats).toMatchObject({ refreshes: 2, rejectedRefreshes: 1, reuseDetected: 0 });

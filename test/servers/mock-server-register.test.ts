@@ -1,35 +1,17 @@
 // @vitest-environment node
 import { decodeJwt } from 'jose';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createAuthServer } from 'tokenkeeper/msw';
+import { describe, expect, test } from 'vitest';
+import { call, login } from './http.mjs';
+import { MOCK, useMockServer } from './mock-fixture';
 
-const API = 'https://api.example.com';
-const auth = createAuthServer({
-  baseUrl: API,
-  users: [{ email: 'alice@example.com', password: 'wonderland' }],
-});
-const server = setupServer(...auth.handlers);
+const { auth } = useMockServer({ users: [{ email: 'alice@example.com', password: 'wonderland' }] });
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
-});
-afterAll(() => server.close());
-
-function post(path: string, body: unknown): Promise<Response> {
-  return fetch(`${API}${path}`, {
-    method: 'POST',
-    credentials: 'include',
-    headers: { 'Content-Type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
+/** A registration with exactly this body, well-formed or not. */
+const register = (body: unknown): Promise<Response> => call(MOCK, 'POST', '/auth/register', { body });
 
 describe('POST /auth/register', () => {
   test('answers 201 with a session, keeping profile fields and assigning the id', async () => {
-    const res = await post('/auth/register', {
+    const res = await register({
       email: 'bob@example.com',
       password: 'builder-123',
       name: 'Bob',
@@ -49,32 +31,32 @@ describe('POST /auth/register', () => {
   });
 
   test('lets the new user log in with the chosen password', async () => {
-    await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' });
+    await register({ email: 'bob@example.com', password: 'builder-123' });
 
-    expect((await post('/auth/login', { email: 'bob@example.com', password: 'builder-123' })).status).toBe(200);
-    expect((await post('/auth/login', { email: 'bob@example.com', password: 'builder-124' })).status).toBe(401);
+    expect((await login(MOCK, 'bob@example.com', 'builder-123')).status).toBe(200);
+    expect((await login(MOCK, 'bob@example.com', 'builder-124')).status).toBe(401);
   });
 
   test.each([
     ['a seeded user', 'alice@example.com'],
     ['a seeded user, in other case', 'ALICE@example.com'],
   ])('answers 409 conflict for the email of %s', async (_, email) => {
-    const res = await post('/auth/register', { email, password: 'password-1' });
+    const res = await register({ email, password: 'password-1' });
 
     expect(res.status).toBe(409);
     expect(await res.json()).toEqual({ error: 'conflict' });
   });
 
   test('answers 409 conflict for an email registered before', async () => {
-    expect((await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' })).status).toBe(201);
-    expect((await post('/auth/register', { email: 'bob@example.com', password: 'other-pass' })).status).toBe(409);
+    expect((await register({ email: 'bob@example.com', password: 'builder-123' })).status).toBe(201);
+    expect((await register({ email: 'bob@example.com', password: 'other-pass' })).status).toBe(409);
     expect(auth.stats.registrations).toBe(1);
   });
 
   test('lets only one of two concurrent registrations of an email win', async () => {
     const statuses = await Promise.all([
-      post('/auth/register', { email: 'carol@example.com', password: 'password-1' }),
-      post('/auth/register', { email: 'carol@example.com', password: 'password-2' }),
+      register({ email: 'carol@example.com', password: 'password-1' }),
+      register({ email: 'carol@example.com', password: 'password-2' }),
     ]).then((responses) => responses.map((res) => res.status).sort());
 
     expect(statuses).toEqual([201, 409]);
@@ -84,7 +66,7 @@ describe('POST /auth/register', () => {
     ['an email without @', { email: 'bob.example.com', password: 'builder-123' }],
     ['a password shorter than 8', { email: 'bob@example.com', password: 'short' }],
   ])('answers 422 validation for %s', async (_, body) => {
-    const res = await post('/auth/register', body);
+    const res = await register(body);
 
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ error: 'validation' });
@@ -95,18 +77,18 @@ describe('POST /auth/register', () => {
     ['a missing email', { password: 'builder-123' }],
     ['a non-string email', { email: ['bob@example.com'], password: 'builder-123' }],
   ])('answers 400 validation for %s', async (_, body) => {
-    const res = await post('/auth/register', body);
+    const res = await register(body);
 
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'validation' });
   });
 
   test('reset() forgets registered users and keeps seeded ones', async () => {
-    await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' });
+    await register({ email: 'bob@example.com', password: 'builder-123' });
     auth.reset();
 
-    expect((await post('/auth/login', { email: 'bob@example.com', password: 'builder-123' })).status).toBe(401);
-    expect((await post('/auth/login', { email: 'alice@example.com', password: 'wonderland' })).status).toBe(200);
-    expect((await post('/auth/register', { email: 'bob@example.com', password: 'builder-123' })).status).toBe(201);
+    expect((await login(MOCK, 'bob@example.com', 'builder-123')).status).toBe(401);
+    expect((await login(MOCK, 'alice@example.com', 'wonderland')).status).toBe(200);
+    expect((await register({ email: 'bob@example.com', password: 'builder-123' })).status).toBe(201);
   });
 });

@@ -1,23 +1,12 @@
 // The default happy-dom environment: the client sees no Set-Cookie and cannot send a Cookie
 // header, exactly as in a browser; the refresh token travels only in MSW's cookie jar.
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createAuthServer, type AuthServerStats } from 'tokenkeeper/msw';
+import { describe, expect, test } from 'vitest';
+import type { AuthServerStats } from 'tokenkeeper/msw';
+import { API, useMockServer } from './mock-fixture';
 
-const API = 'https://api.example.com';
-const auth = createAuthServer({
-  baseUrl: API,
-  users: [{ email: 'alice@example.com', password: 'wonderland', name: 'Alice' }],
-});
-const server = setupServer(...auth.handlers);
+const { auth } = useMockServer({ users: [{ email: 'alice@example.com', password: 'wonderland', name: 'Alice' }] });
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  server.resetHandlers();
-  auth.reset();
-});
-afterAll(() => server.close());
-
+// Plain fetch rather than http.mjs: no Cookie header, so MSW's jar carries the refresh cookie.
 function post(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${API}${path}`, { method: 'POST', credentials: 'include', ...init });
 }
