@@ -38,7 +38,7 @@ export function createAuthClient<TUser = AuthUser>(options: AuthClientOptions<TU
     2 * config.timeoutMs_ + 1000,
     () => new AuthError('unauthorized', 'Client disposed'),
     () => log('lock timeout'),
-    () => tabs?.told_(),
+    () => tabs?.caughtUp_(),
   );
   const timer = createRefreshTimer(() => {
     log('timer: refreshing');

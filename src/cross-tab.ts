@@ -18,10 +18,13 @@ export interface CrossTab<TUser> {
   /** Tells the other tabs. */
   post_(message: TabMessage<TUser>): void;
   /**
-   * Resolves once a second channel of this tab has heard the last message posted: the runtime has
-   * by then handed it to every tab's channel. At once when it could not be sent.
+   * Resolves once this tab has heard what the other tabs posted before it asked: a message of its
+   * own, which they ignore, comes back on a second channel behind theirs. A tab given the Web Lock
+   * catches up before its task, as the lock can come before the holder's news: WebKit hands it over
+   * first and delivers the news to a background window hundreds of ms later. Not a timer, which a
+   * background tab clamps. At once when nothing could be sent.
    */
-  told_(): Promise<void> | undefined;
+  caughtUp_(): Promise<void>;
   close_(): void;
 }
 
@@ -39,7 +42,6 @@ export function createCrossTab<TUser>(
 ): CrossTab<TUser> {
   let channel: BroadcastChannel | undefined;
   let closed = false;
-  let told: Promise<void> | undefined;
   const open = () => {
     const opened = new BroadcastChannel(channelName());
     // Node has BroadcastChannel too; an open one must not keep a server-side process alive.
@@ -62,32 +64,33 @@ export function createCrossTab<TUser>(
       if (isTabMessage<TUser>(data)) receive(data);
     };
   };
+  const post = (message: TabMessage<TUser> | typeof PING, failed?: () => void) =>
+    attempt(() => {
+      listen();
+      // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
+      const target = channel ?? open();
+      target.postMessage(message);
+      if (!channel) target.close();
+    }, failed);
   return {
     listen_: () => attempt(listen),
-    post_(message) {
-      told = new Promise<void>((heard) => {
+    post_: (message) => post(message),
+    caughtUp_: () =>
+      new Promise<void>((caughtUp) => {
         let echo: BroadcastChannel | undefined;
         const done = () => {
           echo?.close();
-          heard();
+          caughtUp();
         };
         attempt(() => {
-          listen();
-          // Disposed while its refresh was at the server: hand the new token to the tabs that stay.
-          const target = channel ?? open();
+          // A channel hears messages in the order the runtime took them, whichever tab posted them, and
+          // one opened now hears only those posted after: its first (our ping, or a later message) comes
+          // behind everything said before we asked.
           echo = open();
-          // Ours, not another tab's message that happened to come first: a token goes out once, from the
-          // tab that fetched it (a logout, which nothing waits for, closes the echo on any tokenless one).
-          // Not checked as other tabs check it: a message they drop (a `user` that is no object) must
-          // still release the lock.
-          echo.onmessage = ({ data }: MessageEvent<unknown>) =>
-            isRecord(data) && tokenOf(data) === tokenOf(message) && done();
-          target.postMessage(message);
-          if (!channel) target.close();
+          echo.onmessage = done;
+          post(PING, done);
         }, done);
-      });
-    },
-    told_: () => told,
+      }),
     close_() {
       closed = true;
       channel?.close();
@@ -96,8 +99,8 @@ export function createCrossTab<TUser>(
   };
 }
 
-/** What tells a login or refresh from another: its token (`undefined` for a logout, or a `grant` that is no object). */
-const tokenOf = (message: Record<string, unknown>) => (message['grant'] as { accessToken?: unknown } | null | undefined)?.accessToken;
+/** Dropped by every tab (it is no message of any version): it only marks a moment on the channel. */
+const PING = { v: 1, type: 'ping' } as const;
 
 const isNullableNumber = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
 

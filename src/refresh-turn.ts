@@ -43,8 +43,8 @@ export function createRefreshTurn<TUser>(
         if (current) return current;
         log('refresh: calling server');
         const grant = (await requestGrant(config, 'refresh', undefined, before)) as Grant<TUser>;
-        // Shared before the lock is released (held until the other tabs have heard it), so a tab
-        // queued behind us has it when its turn comes; also when dispose() came meanwhile: the tabs
+        // Shared before the lock is released, so a tab queued behind us has heard it when its task
+        // starts (the lock catches up first); also when dispose() came meanwhile: the tabs
         // that stay get the token this cookie was rotated for. Another account's token (the cookie
         // followed a sign-in elsewhere) starts a new session: the other tabs must hear it as one, or
         // they would replay the old session's requests in it.

@@ -22,16 +22,16 @@ export interface SessionLock {
  *   beats none.
  * @param closedError - what tasks given up by `close_()` reject with.
  * @param onEscape - told when a task goes ahead without the Web Lock.
- * @param heard - resolves once this tab's last message has reached the other tabs: the Web Lock is
- *   held until then, so a tab queued behind a login or a refresh has its token when its turn comes.
- *   Not a timer, which a background tab clamps.
+ * @param catchUp - resolves once this tab has heard what the other tabs said before it asked. A task
+ *   given the Web Lock waits for it: the lock can come before the news of the task before it (a
+ *   login, a refresh) has reached this tab.
  */
 export function createSessionLock(
   webLockName: (() => string) | null,
   escapeMs: number,
   closedError: () => Error,
   onEscape: () => void,
-  heard: () => Promise<void> | undefined,
+  catchUp: () => Promise<void> | undefined,
 ): SessionLock {
   let last: Promise<unknown> = Promise.resolve();
   const closing = new AbortController();
@@ -50,9 +50,10 @@ export function createSessionLock(
         closed.removeEventListener('abort', stopWaiting);
       };
       locks
-        .request(webLockName!(), { signal: waiting.signal }, () => {
+        .request(webLockName!(), { signal: waiting.signal }, async () => {
           done();
-          return task().then(resolve, reject).then(heard);
+          await catchUp();
+          return task().then(resolve, reject);
         })
         // Only a request never granted gets here: once granted, it settles as the callback's
         // `.then()` above, which never rejects.

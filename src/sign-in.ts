@@ -47,8 +47,8 @@ export function createSignInOut<TUser>(
         .run_(async () => {
           const grant = await requestSignInGrant(config, name, sent);
           if (!grant) return null;
-          // The lock is held until the other tabs have heard it: a refresh queued behind this login
-          // must not run in its session unawares.
+          // A refresh queued behind this login has heard it when its task starts (the lock catches up
+          // first), so it does not run in this session unawares.
           tabs?.post_({ v: 1, type: 'login', grant });
           const signedIn = session.hold_(grant, true);
           if (logouts !== logoutsBefore && store.grant_() === grant) {

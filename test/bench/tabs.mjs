@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs test/bench/tabs.ts (see there) under plain node: esbuild compiles it next to itself, with
-// packages and the .mjs files it imports left as they are, then it runs and is removed.
+// Runs test/bench/tabs.ts (see there) under plain node: esbuild compiles it and the worker it starts
+// (tabs-servers.ts) into a folder next to them, with packages and the .mjs files they import left as
+// they are; then it runs, and the folder is removed.
 //   npm run bench:tabs      (builds dist/ first: the pages load the built bundle)
 import { rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = resolve(here, `.tabs-${process.pid}.mjs`);
+const outdir = resolve(here, `.tabs-${process.pid}`);
 /** Plain JavaScript modules are imported where they are, so their own relative paths still hold. */
 const keepMjs = {
   name: 'keep-mjs',
@@ -17,8 +18,9 @@ const keepMjs = {
   },
 };
 await build({
-  entryPoints: [resolve(here, 'tabs.ts')],
-  outfile,
+  entryPoints: [resolve(here, 'tabs.ts'), resolve(here, 'tabs-servers.ts')],
+  outdir,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -28,7 +30,7 @@ await build({
   logLevel: 'warning',
 });
 try {
-  await import(pathToFileURL(outfile).href);
+  await import(pathToFileURL(resolve(outdir, 'tabs.mjs')).href);
 } finally {
-  await rm(outfile, { force: true });
+  await rm(outdir, { recursive: true, force: true });
 }

@@ -6,19 +6,29 @@
 // prints figures and judges nothing. The page and the API are served over https and HTTP/2, as
 // real deployments serve them (the tap in front of the example server speaks it; the certificate
 // is a self-signed one each engine is told to accept); BENCH_HTTP=1 serves plain http/1.1 instead,
-// where the 1,000 calls share the browser's six connections per host. BENCH_ENGINES=chromium,firefox,webkit
+// where the 1,000 calls share the browser's six connections per host. The drivers watch no network
+// traffic (their per-request events cost the browser and the driver time a user's browser does not
+// spend) and the servers run in a worker thread (tabs-servers.ts); BENCH_WATCHED=1 drives the
+// engines as the browser tests do, Chromium through Playwright and Firefox with BiDi's network
+// events on. BENCH_ENGINES=chromium,firefox,webkit
 // BENCH_TABS=10 BENCH_CALLS=100 BENCH_ROUNDS=3 change what it runs; BENCH_DETAIL=1 prints each tab's
 // timings per round too.
+import { once } from 'node:events';
 import { copyFile, rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../examples/server/index.mjs';
+import { Worker } from 'node:worker_threads';
+import puppeteer from 'puppeteer-core';
 import { DEMO_USER } from '../../examples/server/index.mjs';
+import { CHROMIUM_ARGS, UNTHROTTLED } from '../e2e/engines/chromium';
+import { launchFirefox } from '../e2e/engines/firefox';
+import { chromiumPath } from '../e2e/engines/installed.mjs';
+import { puppeteerBrowser } from '../e2e/engines/puppeteer-browser';
 import type { Browser, EngineName, Tab } from '../e2e/engines/types';
 import { bundleClient } from '../e2e/harness';
-import { cookieSent, startTap, type Seen } from '../e2e/tap';
-import { devCertificate } from '../e2e/tls';
+import { cookieSent, type Seen } from '../e2e/tap';
+import type { Ask, ServersData, Told } from './tabs-servers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ENGINES = (process.env['BENCH_ENGINES'] ?? 'chromium,firefox,webkit').split(',') as EngineName[];
@@ -27,16 +37,58 @@ const CALLS = Number(process.env['BENCH_CALLS'] ?? 100);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const OVER_HTTP1 = process.env['BENCH_HTTP'] === '1';
 const DETAIL = process.env['BENCH_DETAIL'] === '1';
+const WATCHED = process.env['BENCH_WATCHED'] === '1';
 const REFRESH_COOKIE = 'tk_refresh'; // the example server's default
 
-/** Each engine as the e2e tests drive it, except Chromium: throttled in the background as a real window is. */
+/**
+ * Each engine with background tabs throttled as a real window has them and, unless BENCH_WATCHED=1,
+ * no driver listening to its network: Chromium through puppeteer-core (over CDP, its background
+ * tabs hidden), Firefox over BiDi without network events, WebKit as the browser tests drive it
+ * (classic WebDriver sees no requests). BENCH_WATCHED=1: as the browser tests drive them, Chromium
+ * through Playwright (every page visible, the Network domain on) and Firefox with network events.
+ */
 async function launch(name: EngineName): Promise<Browser> {
-  if (name === 'chromium') {
+  if (name === 'chromium' && WATCHED) {
     const { chromiumBrowser, launchChromium } = await import('../e2e/engines/chromium');
     return chromiumBrowser(await launchChromium({ throttled: true }));
   }
-  if (name === 'firefox') return (await import('../e2e/engines/firefox')).firefoxEngine.launch();
+  if (name === 'chromium') {
+    return puppeteerBrowser(
+      await puppeteer.launch({
+        executablePath: chromiumPath(),
+        args: CHROMIUM_ARGS,
+        ignoreDefaultArgs: UNTHROTTLED,
+        headless: true,
+        acceptInsecureCerts: true,
+        networkEnabled: false,
+      }),
+    );
+  }
+  if (name === 'firefox') return puppeteerBrowser(await launchFirefox({ networkEnabled: WATCHED }));
   return (await import('../e2e/engines/webkit')).webkitEngine.launch();
+}
+
+/** The example server and the tap, in their worker thread: read what they saw, or close them. */
+async function startServers(data: ServersData) {
+  const worker = new Worker(new URL('./tabs-servers.mjs', import.meta.url), { workerData: data });
+  const next = async () => ((await once(worker, 'message')) as [Told])[0];
+  const ready = await next();
+  if (ready.type !== 'ready') throw new Error(`the servers' worker said ${ready.type} first`);
+  const ask = async <T extends Told['type']>(question: Ask, answer: T) => {
+    worker.postMessage(question);
+    const told = await next();
+    if (told.type !== answer) throw new Error(`the servers' worker answered ${told.type} to ${question.type}`);
+    return told as Extract<Told, { type: T }>;
+  };
+  return {
+    appUrl: ready.appUrl,
+    tapUrl: ready.tapUrl,
+    read: (from = 0) => ask({ type: 'read', from }, 'read'),
+    close: async () => {
+      await ask({ type: 'close' }, 'closed');
+      await worker.terminate();
+    },
+  };
 }
 
 interface TabRound {
@@ -124,15 +176,13 @@ interface EngineResult {
 async function measure(name: EngineName): Promise<EngineResult> {
   const staticDir = await bundleClient();
   await copyFile(join(root, 'test/e2e/fixture/index.html'), join(staticDir, 'index.html'));
-  // reuseInterval 0: any second presentation of a refresh token counts as reuse, however close.
-  const app = await startServer({ port: 0, host: '127.0.0.1', staticDir, accessTokenTtl: 3600, reuseInterval: 0 });
-  const tap = await startTap(app.port, OVER_HTTP1 ? {} : { tls: devCertificate(), http2: true });
+  const servers = await startServers({ staticDir, overHttp1: OVER_HTTP1 });
   const browser = await launch(name);
   try {
     const context = await browser.newContext();
     const tabs: Tab[] = [];
     // The first in front, the others behind it, as tabs a user opened one after another and left.
-    for (let i = 0; i < TABS; i++) tabs.push(await context.newTab(tap.url, { background: i > 0 }));
+    for (let i = 0; i < TABS; i++) tabs.push(await context.newTab(servers.tapUrl, { background: i > 0 }));
     for (const tab of tabs) await tab.waitFor(() => 'tk' in window).then(() => tab.evaluate(() => window.tk.restored));
     await tabs[0]!.evaluate((user) => window.tk.auth.login(user), { email: DEMO_USER.email, password: DEMO_USER.password });
     for (const tab of tabs) await tab.waitFor(() => window.tk.auth.getState().status === 'authenticated');
@@ -140,7 +190,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
 
     const valid: number[] = [];
     const expired: number[] = [];
-    const login = tap.seen.find((request) => request.path === '/auth/login' && request.status === 200);
+    const login = (await servers.read()).seen.find((request) => request.path === '/auth/login' && request.status === 200);
     const result: EngineResult = {
       engine: name, hidden: 0, refreshes: 0, reuse: 0, failed: 0, lateStarts: 0, lastSent: [], medianSent: [], ownWait: [], lastArrived: [],
       httpVersions: [], secureCookie: login?.setCookie.some((line) => line.startsWith(`${REFRESH_COOKIE}=`) && /;\s*Secure/i.test(line)) ?? false,
@@ -152,17 +202,16 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.hidden = Math.max(result.hidden, validRound.filter((tab) => tab.visibility === 'hidden').length);
 
       const oldToken = await tabs[0]!.evaluate(() => window.tk.auth.getAccessToken());
-      await fetch(`${app.url}/api/expire-access-tokens`, { method: 'POST', headers: { Authorization: `Bearer ${oldToken}` } });
+      await fetch(`${servers.appUrl}/api/expire-access-tokens`, { method: 'POST', headers: { Authorization: `Bearer ${oldToken}` } });
       await Promise.all(tabs.map((tab) => tab.evaluate(watchForNewToken, `Bearer ${oldToken}`)));
-      const before = { ...app.stats };
-      const seenBefore = tap.seen.length;
+      const { stats: before, seenCount: seenBefore } = await servers.read();
       const expiredRound = await fire(tabs);
       expired.push(...expiredRound.flatMap((tab) => tab.latencies));
       result.failed += expiredRound.flatMap((tab) => tab.statuses).filter((status) => status !== 200).length;
-      result.refreshes += app.stats.refreshes - before.refreshes;
-      result.reuse += app.stats.reuseDetected - before.reuseDetected;
+      const { stats: after, seen } = await servers.read(seenBefore);
+      result.refreshes += after.refreshes - before.refreshes;
+      result.reuse += after.reuseDetected - before.reuseDetected;
 
-      const seen = tap.seen.slice(seenBefore);
       const refreshRequests = seen.filter((request) => request.path === '/auth/refresh-token');
       if (refreshRequests.length === 0 || refreshRequests.some((request) => !cookieSent(request, REFRESH_COOKIE))) result.cookieOnEveryRefresh = false;
       for (const request of seen) if (request.path === '/api/me' && !result.httpVersions.includes(request.httpVersion)) result.httpVersions.push(request.httpVersion);
@@ -177,8 +226,8 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.lateStarts += TABS - replayed.length;
       const sent = replayed.map((watch) => watch?.sentAt ?? null);
       // A tab that never sent the new token (its calls failed) makes the round's figures NaN.
-      const answeredAt = answered === undefined ? NaN : performance.timeOrigin + answered;
-      // The page's clock and ours are the same machine's: both as milliseconds since the epoch.
+      const answeredAt = answered ?? NaN;
+      // The pages' clocks and the servers' are the same machine's: all as milliseconds since the epoch.
       const sentWaits = sent.map((at) => (at ?? NaN) - answeredAt);
       result.lastSent.push(Math.max(...sentWaits));
       result.medianSent.push(percentile(sentWaits, 50));
@@ -206,7 +255,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
     return result;
   } finally {
     await browser.close();
-    await Promise.all([app.close(), tap.close()]);
+    await servers.close();
     await rm(staticDir, { recursive: true, force: true });
   }
 }

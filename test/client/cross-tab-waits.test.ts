@@ -6,9 +6,10 @@ import { useSimulatedTabs } from '../support/tabs';
 import { API, OTHER_USER, setupWorld, USER } from '../support/world';
 
 // Issue 22: many tabs, one refresh, and no tab waits. A tab that the channel already brought the
-// new token does not queue for the Web Lock; a message that is lost or late falls back to the lock
-// and the server, never to a cookie presented twice; nothing in the lock waits on a timer, which a
-// hidden tab would clamp. Tabs are clients sharing one lock manager and the real BroadcastChannel.
+// new token does not queue for the Web Lock, and one handed the lock before the news reached it
+// catches up on the channel first; a message that is lost or late falls back to the lock and the
+// server, never to a cookie presented twice; nothing in the lock waits on a timer, which a hidden
+// tab would clamp. Tabs are clients sharing one lock manager and the real BroadcastChannel.
 const world = setupWorld();
 const refreshUrl = `${API}/auth/refresh-token`;
 const LOCK = `tokenkeeper:refresh:${refreshUrl}`;
@@ -50,7 +51,12 @@ function controlChannels() {
     await open();
     return opened.slice(from);
   };
-  return { openedBy };
+  /** Resolves with the next channel opened from now on. */
+  const nextOpened = () => {
+    const from = opened.length;
+    return vi.waitFor(() => opened[from] ?? Promise.reject(new Error('no channel opened yet')), { timeout: 5_000, interval: 1 });
+  };
+  return { openedBy, nextOpened };
 }
 
 beforeEach(() => {
@@ -118,11 +124,13 @@ describe('tabs that only need the answer do not wait for the lock', () => {
     const responses = (outcome as { value: Response[] }).value;
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(world.auth.stats.refreshes).toBe(1);
-    expect(locks().granted - grantedBefore).toBe(1); // the four others never took the lock
+    // The others left the queue on the news, but for at most one handed the lock before it heard it,
+    // which caught up on the channel and took the token.
+    expect(locks().granted - grantedBefore).toBeLessThanOrEqual(2);
     noCookiePresentedTwice();
   });
 
-  it('a tab that wakes with an expired token while another tab’s refresh is at the server replays with its answer, without taking the lock after it', async () => {
+  it('a tab that wakes with an expired token while another tab’s refresh is at the server replays with its answer, without asking the server again', async () => {
     const [a, b] = [tab(), tab()];
     await signedIn([a, b]);
     const refreshes = gateRefreshes();
@@ -139,8 +147,8 @@ describe('tabs that only need the answer do not wait for the lock', () => {
 
     expect(response.status).toBe(200);
     expect(world.auth.stats.refreshes).toBe(1);
-    // B's turn never came: A kept the lock until its news was out, and B left the queue with it.
-    expect(locks().granted).toBe(grantedBefore);
+    // B left the queue on the news, or its turn came first and it caught up on the channel.
+    expect(locks().granted - grantedBefore).toBeLessThanOrEqual(1);
     expect(world.seen.map((seen) => seen.authorization)).toEqual([`Bearer ${await a.getAccessToken()}`]);
     noCookiePresentedTwice();
   });
@@ -149,7 +157,7 @@ describe('tabs that only need the answer do not wait for the lock', () => {
 describe('a message lost or late falls back to the lock and the server', () => {
   /** Tabs A and B signed in, B's channel under the test's control. */
   async function twoTabs() {
-    const { openedBy } = controlChannels();
+    const { openedBy, nextOpened } = controlChannels();
     const a = tab();
     const b = tab();
     await a.restore();
@@ -157,8 +165,38 @@ describe('a message lost or late falls back to the lock and the server', () => {
     await a.login(USER);
     await settle();
     presented.length = 0; // the page-load restores may have sent an earlier test's dead cookie
-    return { a, b, channelB: channelB! };
+    return { a, b, channelB: channelB!, nextOpened };
   }
+
+  it('late, but in order (WebKit’s background window): the tab handed the lock first catches up on the channel and refreshes nothing', async () => {
+    const { a, b, channelB, nextOpened } = await twoTabs();
+    const refreshes = gateRefreshes();
+    expireAtServer();
+    const refreshingA = a.refresh();
+    await refreshes.atServer;
+    const grantedBefore = locks().granted;
+    const requests = vi.spyOn(locks(), 'request');
+    const callB = b.authFetch(world.echoUrl); // 401, then B queues for the lock
+    await lockRequested(requests, 1);
+    // B's window hears everything late, in the order it was said: A's news, then what B says after
+    // it is handed the lock. B's second channel, opened in its turn, is held the same way.
+    channelB.mode = 'hold';
+    const opening = nextOpened();
+    refreshes.open();
+    const echoB = await opening;
+    echoB.mode = 'hold';
+    await vi.waitFor(() => expect(echoB.held).toHaveLength(1)); // B's own message, behind A's news
+    channelB.release();
+    echoB.release();
+
+    const [response] = await Promise.all([callB, refreshingA]);
+
+    expect(response.status).toBe(200);
+    expect(world.auth.stats.refreshes).toBe(1);
+    expect(locks().granted - grantedBefore).toBe(1); // B's turn came before A's news: it took A's token, not the server's
+    noCookiePresentedTwice();
+    expect(world.seen.at(-1)?.authorization).toBe(`Bearer ${await a.getAccessToken()}`);
+  });
 
   it('lost: the tab that missed it refreshes at the server after the other, with the rotated cookie', async () => {
     const { a, b, channelB } = await twoTabs();

@@ -43,8 +43,9 @@ describe('cross-tab', () => {
     expect(world.auth.stats.refreshes - refreshes).toBe(1);
     expect(world.auth.stats.rejectedRefreshes - rejectedRefreshes).toBe(0);
     expect(world.auth.stats.reuseDetected).toBe(0);
-    // One tab asked the server under the lock; the four others took its answer from the channel and left the queue.
-    expect(locks().granted - grantedBefore).toBe(1);
+    // One tab asked the server under the lock; the others took its answer from the channel and left
+    // the queue, but for at most one handed the lock before it heard the answer, which caught up first.
+    expect(locks().granted - grantedBefore).toBeLessThanOrEqual(2);
     const tokens = await Promise.all(tabs.map((t) => t.getAccessToken()));
     expect(new Set(tokens).size).toBe(1);
   });

@@ -4,7 +4,7 @@ import { createTab } from './tab';
 import type { Browser, Engine } from './types';
 
 /** Flags for Debian's chromium in a sandboxed, offline machine. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
@@ -16,7 +16,7 @@ const CHROMIUM_ARGS = [
 ];
 
 /** What playwright-core adds to keep background pages at full speed; a real window has none of them. */
-const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'];
+export const UNTHROTTLED = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'];
 
 /**
  * Debian's Chromium (or `CHROMIUM_PATH`), headless, with the flags above, through playwright-core.
