@@ -70,7 +70,8 @@ async function launch(name: EngineName): Promise<Browser> {
 
 /** The example server and the tap, in their worker thread: read what they saw, or close them. */
 async function startServers(data: ServersData) {
-  const worker = new Worker(new URL('./tabs-servers.mjs', import.meta.url), { workerData: data });
+  // Built next to this file by tabs.mjs.
+  const worker = new Worker(new URL(`./.tabs-servers-${process.pid}.mjs`, import.meta.url), { workerData: data });
   const next = async () => ((await once(worker, 'message')) as [Told])[0];
   const ready = await next();
   if (ready.type !== 'ready') throw new Error(`the servers' worker said ${ready.type} first`);
@@ -241,7 +242,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
         const tabsLine = watched.map(
           (watch, index) =>
             `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, 401 ${at(watch?.first401At)}, ` +
-            `${watch?.refreshAnsweredAt == null ? '' : `its refresh answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
+            `${watch?.refreshSentAt == null ? '' : `its refresh sent ${at(watch.refreshSentAt)}, answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
             `news ${at(watch?.newsAt)}, replay ${at(watch?.sentAt)}`,
         );
         const finished = refreshAnswer?.finishedAt === undefined ? '-' : ms(refreshAnswer.finishedAt - refreshAnswer.answeredAt!);
@@ -268,8 +269,9 @@ interface Watch {
   sentAt: number | null;
   first401At: number | null;
   /** When this tab's own refresh request (if it sent one) answered in the page. */
+  refreshSentAt: number | null;
   refreshAnsweredAt: number | null;
-  /** When the new token's message from the refreshing tab reached this tab's BroadcastChannel. */
+  /** When the new token's message from the refreshing tab reached this tab's BroadcastChannel (not the tabs' catch-up pings). */
   newsAt: number | null;
 }
 
@@ -280,24 +282,27 @@ interface Watch {
  */
 function watchForNewToken(oldHeader: string) {
   const page = window as unknown as { __bench?: Watch; __benchFetch?: typeof fetch };
-  page.__bench = { old: oldHeader, oldCalls: 0, sentAt: null, first401At: null, refreshAnsweredAt: null, newsAt: null };
+  page.__bench = { old: oldHeader, oldCalls: 0, sentAt: null, first401At: null, refreshSentAt: null, refreshAnsweredAt: null, newsAt: null };
   if (page.__benchFetch) return;
   const original = (page.__benchFetch = window.fetch);
   const now = () => performance.timeOrigin + performance.now();
   // The client's own channel name (src/client.ts: its session key is the refresh URL).
   const news = new BroadcastChannel(`tokenkeeper:${new URL('/auth/refresh-token', location.origin).href}`);
-  news.onmessage = () => {
-    if (page.__bench && page.__bench.newsAt === null) page.__bench.newsAt = now();
+  news.onmessage = ({ data }: MessageEvent<{ type?: string }>) => {
+    const isNews = data.type === 'refreshed' || data.type === 'login';
+    if (isNews && page.__bench && page.__bench.newsAt === null) page.__bench.newsAt = now();
   };
   window.fetch = async (input, init) => {
     const header = init?.headers instanceof Headers ? init.headers.get('authorization') : null;
     const bench = page.__bench;
     if (bench && header === bench.old) bench.oldCalls++;
     if (bench && bench.sentAt === null && header && header !== bench.old) bench.sentAt = now();
+    const url = typeof input === 'string' ? input : input instanceof Request ? input.url : input.href;
+    const isRefresh = url.includes('/auth/refresh-token');
+    if (bench && bench.refreshSentAt === null && isRefresh) bench.refreshSentAt = now();
     const response = await original.call(window, input, init);
     if (bench && bench.first401At === null && response.status === 401) bench.first401At = now();
-    const url = typeof input === 'string' ? input : input instanceof Request ? input.url : input.href;
-    if (bench && bench.refreshAnsweredAt === null && url.includes('/auth/refresh-token')) bench.refreshAnsweredAt = now();
+    if (bench && bench.refreshAnsweredAt === null && isRefresh) bench.refreshAnsweredAt = now();
     return response;
   };
 }
