@@ -10,17 +10,15 @@ import { countPageListeners } from '../support/listener-count';
 export function installLeakProbes(longTimerMs = 1_000) {
   const listeners = countPageListeners();
 
-  let openChannels = 0;
+  const openChannels = new Map<BroadcastChannel, string>(); // each open channel → where it was opened
   const NativeChannel = globalThis.BroadcastChannel;
   class CountedChannel extends NativeChannel {
-    #open = true;
     constructor(name: string) {
       super(name);
-      openChannels++;
+      openChannels.set(this, new Error().stack?.split('\n').slice(2, 6).join(' | ') ?? '');
     }
     override close() {
-      if (this.#open) openChannels--;
-      this.#open = false;
+      openChannels.delete(this);
       super.close();
     }
   }
@@ -49,7 +47,7 @@ export function installLeakProbes(longTimerMs = 1_000) {
 
   return {
     listeners,
-    openChannels: () => openChannels,
+    openChannels: () => [...openChannels.values()],
     longTimers: () => [...longTimers.values()],
   };
 }
