@@ -239,9 +239,11 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.ownWait.push(Math.max(...ownWaits));
       if (DETAIL) {
         const at = (time: number | null | undefined) => (time == null ? '-' : ms(time - answeredAt));
+        const first401Sent = firstRefused(seen, `Bearer ${oldToken}`);
         const tabsLine = watched.map(
           (watch, index) =>
-            `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, 401 ${at(watch?.first401At)}, ` +
+            `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, ` +
+            `first 401 sent by the server ${at(first401Sent.get(String(index)))}, in the page ${at(watch?.first401At)}, ` +
             `${watch?.refreshSentAt == null ? '' : `its refresh sent ${at(watch.refreshSentAt)}, answered in the page ${at(watch.refreshAnsweredAt)}, `}` +
             `news ${at(watch?.newsAt)}, replay ${at(watch?.sentAt)}`,
         );
@@ -314,6 +316,17 @@ function firstWithNewToken(seen: Seen[], oldHeader: string): Map<string, number>
     const tab = request.headers['x-bench-tab'];
     if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization === oldHeader) continue;
     if (!first.has(tab)) first.set(tab, request.receivedAt);
+  }
+  return first;
+}
+
+/** Per tab, when the server answered its first request with `oldHeader` 401 (its answer's head went out). */
+function firstRefused(seen: Seen[], oldHeader: string): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const request of seen) {
+    const tab = request.headers['x-bench-tab'];
+    if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization !== oldHeader) continue;
+    if (request.status === 401 && request.answeredAt !== undefined) first.set(tab, Math.min(first.get(tab) ?? Infinity, request.answeredAt));
   }
   return first;
 }
