@@ -19,10 +19,11 @@ export interface CrossTab<TUser> {
   post_(message: TabMessage<TUser>): void;
   /**
    * Resolves once this tab has heard what the other tabs posted before it asked: a message of its
-   * own, which they ignore, comes back on a second channel behind theirs. A tab given the Web Lock
-   * catches up before its task, as the lock can come before the holder's news: WebKit hands it over
-   * first and delivers the news to a background window hundreds of ms later. Not a timer, which a
-   * background tab clamps. At once when nothing could be sent.
+   * own, which they ignore, comes back on a second channel behind theirs (one task source orders a
+   * window's channel messages). A tab given the Web Lock catches up before its task, as the lock can
+   * come before the holder's news. Not a timer, which a background tab clamps. At once when nothing
+   * could be sent. (WebKit hands a window its own message at once, ahead of others still on their
+   * way: there a background window may still refresh once more, with the newest cookie.)
    */
   caughtUp_(): Promise<void>;
   close_(): void;
