@@ -75,7 +75,7 @@ export function createCrossTab<TUser>(
     }, failed);
   return {
     listen_: () => attempt(listen),
-    post_: (message) => post(message),
+    post_: post,
     caughtUp_: () =>
       new Promise<void>((caughtUp) => {
         let echo: BroadcastChannel | undefined;

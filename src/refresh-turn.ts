@@ -36,7 +36,7 @@ export function createRefreshTurn<TUser>(
       // The session ended while we queued (a logout, another tab's refused refresh): do not ask again.
       if (store.epoch_() !== epoch) throw new AuthError('unauthorized', 'Session ended');
     };
-    const heard = (news = new AbortController()).signal;
+    news = new AbortController();
     return lock
       .run_(async () => {
         const current = adopt();
@@ -50,7 +50,7 @@ export function createRefreshTurn<TUser>(
         // they would replay the old session's requests in it.
         if (store.epoch_() === epoch) tabs?.post_({ v: 1, type: isOtherAccount(before?.subject, grant.subject) ? 'login' : 'refreshed', grant });
         return grant;
-      }, heard)
+      }, news.signal)
       // Out of the queue on news (undefined): its token, the session's end, or, when it does not answer
       // us after all (a token already due), back in.
       .then((grant) => grant ?? adopt() ?? take(before));

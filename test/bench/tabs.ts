@@ -218,7 +218,7 @@ async function measure(name: EngineName): Promise<EngineResult> {
       for (const request of seen) if (request.path === '/api/me' && !result.httpVersions.includes(request.httpVersion)) result.httpVersions.push(request.httpVersion);
       const refreshAnswer = seen.find((request) => request.path === '/auth/refresh-token' && request.status === 200);
       const answered = refreshAnswer?.answeredAt;
-      const arrivedByTab = firstWithNewToken(seen, `Bearer ${oldToken}`);
+      const arrivedByTab = firstPerTab(seen, (request) => request.headers.authorization !== `Bearer ${oldToken}`, (request) => request.receivedAt);
       const watched = await Promise.all(
         tabs.map((tab) => tab.evaluate(() => (window as unknown as { __bench?: Watch }).__bench ?? null)),
       );
@@ -239,7 +239,11 @@ async function measure(name: EngineName): Promise<EngineResult> {
       result.ownWait.push(Math.max(...ownWaits));
       if (DETAIL) {
         const at = (time: number | null | undefined) => (time == null ? '-' : ms(time - answeredAt));
-        const first401Sent = firstRefused(seen, `Bearer ${oldToken}`);
+        const first401Sent = firstPerTab(
+          seen,
+          (request) => request.headers.authorization === `Bearer ${oldToken}` && request.status === 401,
+          (request) => request.answeredAt,
+        );
         const tabsLine = watched.map(
           (watch, index) =>
             `tab ${index} ${expiredRound[index]!.visibility}: ${watch?.oldCalls ?? '-'} old calls, ` +
@@ -309,24 +313,14 @@ function watchForNewToken(oldHeader: string) {
   };
 }
 
-/** Per tab (by its x-bench-tab header), when its first API request with a token other than `oldHeader` reached the server. */
-function firstWithNewToken(seen: Seen[], oldHeader: string): Map<string, number> {
+/** Per tab (by its x-bench-tab header), the earliest `at` of its API requests that `matches`. */
+function firstPerTab(seen: Seen[], matches: (request: Seen) => boolean, at: (request: Seen) => number | undefined): Map<string, number> {
   const first = new Map<string, number>();
   for (const request of seen) {
     const tab = request.headers['x-bench-tab'];
-    if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization === oldHeader) continue;
-    if (!first.has(tab)) first.set(tab, request.receivedAt);
-  }
-  return first;
-}
-
-/** Per tab, when the server answered its first request with `oldHeader` 401 (its answer's head went out). */
-function firstRefused(seen: Seen[], oldHeader: string): Map<string, number> {
-  const first = new Map<string, number>();
-  for (const request of seen) {
-    const tab = request.headers['x-bench-tab'];
-    if (request.path !== '/api/me' || typeof tab !== 'string' || request.headers.authorization !== oldHeader) continue;
-    if (request.status === 401 && request.answeredAt !== undefined) first.set(tab, Math.min(first.get(tab) ?? Infinity, request.answeredAt));
+    const time = at(request);
+    if (request.path !== '/api/me' || typeof tab !== 'string' || time === undefined || !matches(request)) continue;
+    first.set(tab, Math.min(first.get(tab) ?? Infinity, time));
   }
   return first;
 }

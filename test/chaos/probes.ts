@@ -3,26 +3,12 @@ import { countPageListeners } from '../support/listener-count';
 
 /**
  * Instruments the globals the client may leave things in, so a test can prove that after
- * `dispose()` nothing is left: window/document listeners, open BroadcastChannels, and timers
- * long enough to be the client's (refresh timers, lock and auth-call timeouts; msw's own delays
- * in the tests are far shorter).
+ * `dispose()` nothing is left: window/document listeners and timers long enough to be the client's
+ * (refresh timers, lock and auth-call timeouts; msw's own delays in the tests are far shorter).
+ * Open BroadcastChannels are counted by `trackChannelDeliveries`, which wraps the channel already.
  */
 export function installLeakProbes(longTimerMs = 1_000) {
   const listeners = countPageListeners();
-
-  const openChannels = new Map<BroadcastChannel, string>(); // each open channel → where it was opened
-  const NativeChannel = globalThis.BroadcastChannel;
-  class CountedChannel extends NativeChannel {
-    constructor(name: string) {
-      super(name);
-      openChannels.set(this, new Error().stack?.split('\n').slice(2, 6).join(' | ') ?? '');
-    }
-    override close() {
-      openChannels.delete(this);
-      super.close();
-    }
-  }
-  vi.stubGlobal('BroadcastChannel', CountedChannel);
 
   const longTimers = new Map<unknown, string>(); // handle → where it was set, for the failure message
   const nativeSet = globalThis.setTimeout;
@@ -47,7 +33,6 @@ export function installLeakProbes(longTimerMs = 1_000) {
 
   return {
     listeners,
-    openChannels: () => [...openChannels.values()],
     longTimers: () => [...longTimers.values()],
   };
 }

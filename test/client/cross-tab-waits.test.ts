@@ -71,22 +71,7 @@ beforeEach(() => {
 afterEach(() => void vi.useRealTimers());
 
 const tab = () => world.client({ crossTab: true });
-/** Answers to POST `url` held at the server until `open()` is called; `atServer` once the first arrived. */
-function gate(url: string) {
-  let open = () => {};
-  const held = new Promise<void>((resolve) => (open = resolve));
-  let reached = () => {};
-  const atServer = new Promise<void>((resolve) => (reached = resolve));
-  world.server.use(
-    http.post(url, async () => {
-      reached();
-      await held;
-      return undefined; // on to the mock auth server
-    }),
-  );
-  return { open, atServer };
-}
-const gateRefreshes = () => gate(refreshUrl);
+const gateRefreshes = () => world.hold(refreshUrl);
 const expireEveryToken = () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(Date.now() + 400_000); // the laptop wakes up: every token is dead
@@ -241,7 +226,7 @@ describe('a message lost or late falls back to the lock and the server', () => {
       const { a, b, channelB } = await twoTabs();
       const oldToken = await b.getAccessToken();
       const refreshesBefore = world.auth.stats.refreshes;
-      const logins = gate(`${API}/auth/login`);
+      const logins = world.hold(`${API}/auth/login`);
       expireAtServer();
       const login = a.login(OTHER_USER); // holds the lock
       await logins.atServer;

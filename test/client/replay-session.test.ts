@@ -18,32 +18,19 @@ const subjectOf = (authorization: string | null | undefined) =>
  */
 const waitingAfter401 = (log: string[]) => vi.waitFor(() => expect(log).toContain('401: refreshing'), { timeout: HANG_MS });
 
-/** Holds logins at the server until released, so a request can get its 401 while one is on its way. */
-function holdLogins() {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  world.server.use(
-    http.post(`${API}/auth/login`, async () => {
-      await released;
-      return undefined; // fall through to the mock auth server
-    }),
-  );
-  return release;
-}
-
 describe('a request waiting for its refresh', () => {
   it('is not replayed under another account when the user switches accounts meanwhile', async () => {
     const log: string[] = [];
     const auth = world.client({ debug: ({ message }) => log.push(message) });
     await auth.login(USER);
     world.serverClock.skew = 400_000; // Alice's token is now refused
-    const release = holdLogins();
+    const logins = world.hold(`${API}/auth/login`); // logins held at the server until opened
     const switching = auth.login(OTHER_USER); // on its way
 
     const transfer = auth.authFetch(world.echoUrl, { method: 'POST', body: 'pay 100' });
     await waitingAfter401(log); // sent with Alice's token, refused, now waiting
     world.serverClock.skew = 0;
-    release();
+    logins.open();
     await switching;
 
     const response = await transfer;
@@ -56,13 +43,13 @@ describe('a request waiting for its refresh', () => {
     const auth = world.client();
     await auth.login(USER);
     world.serverClock.skew = 400_000;
-    const release = holdLogins();
+    const logins = world.hold(`${API}/auth/login`); // logins held at the server until opened
     const loggingOut = auth.logout();
     const again = auth.login(USER); // signing in again, on its way
 
     const pending = auth.authFetch(world.echoUrl, { method: 'POST', body: 'order' });
     world.serverClock.skew = 0;
-    release();
+    logins.open();
     await Promise.all([loggingOut, again]);
 
     expect((await pending).status).toBe(401);
@@ -77,13 +64,13 @@ describe('a request waiting for its refresh', () => {
     await tabA.login(USER);
     await delivered();
     world.serverClock.skew = 400_000;
-    const release = holdLogins();
+    const logins = world.hold(`${API}/auth/login`); // logins held at the server until opened
     const switching = tabB.login(OTHER_USER); // holds the lock the tabs share
 
     const pending = tabA.authFetch(world.echoUrl, { method: 'POST', body: 'from A' });
     await waitingAfter401(log);
     world.serverClock.skew = 0;
-    release();
+    logins.open();
     await switching;
 
     expect((await pending).status).toBe(401);

@@ -14,6 +14,8 @@ export function trackChannelDeliveries() {
 
   class TrackedChannel extends Native {
     pending = 0;
+    /** Where it was opened, for a test that finds it still open. */
+    readonly openedAt = new Error().stack?.split('\n').slice(2, 6).join(' | ') ?? '';
     constructor(name: string) {
       super(name);
       open.add(this);
@@ -39,5 +41,7 @@ export function trackChannelDeliveries() {
      * the receivers' handlers ran (they run in the dispatch; this checks from a later task).
      */
     delivered: () => vi.waitFor(() => expect(onTheirWay(), 'messages still on their way').toBe(0), { timeout: HANG_MS, interval: 5 }),
+    /** Where each channel still open was opened. */
+    openChannels: () => [...open].map((channel) => channel.openedAt),
   };
 }

@@ -97,5 +97,24 @@ export function setupWorld() {
   });
   afterAll(() => server.close());
 
-  return { server, auth, seen, serverClock, apiAnswers, client, echoUrl: `${API}/api/echo` };
+  /**
+   * Holds POSTs to `url` at the server until `open()`, then passes them on to the mock auth server;
+   * `atServer` resolves once the first has arrived. Until the test's handlers are reset.
+   */
+  const hold = (url: string) => {
+    let open = () => {};
+    const held = new Promise<void>((resolve) => (open = resolve));
+    let reached = () => {};
+    const atServer = new Promise<void>((resolve) => (reached = resolve));
+    server.use(
+      http.post(url, async () => {
+        reached();
+        await held;
+        return undefined;
+      }),
+    );
+    return { open, atServer };
+  };
+
+  return { server, auth, seen, serverClock, apiAnswers, client, hold, echoUrl: `${API}/api/echo` };
 }
